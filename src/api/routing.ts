@@ -1,0 +1,65 @@
+import type { Request, Response, Router } from 'express'
+import type { z } from 'zod'
+import { type Access, can } from '../domain/access.ts'
+import type { RequestContext } from '../services/context.ts'
+import { fieldErrors, sendProblem } from './problem.ts'
+
+/**
+ * An API route is declared once: its permission, the zod schemas of what it takes and what
+ * it answers, and its handler. The OpenAPI document is generated from these declarations,
+ * and a test walks them for every role.
+ */
+export interface ApiRoute<P extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  method: 'get' | 'post' | 'patch' | 'delete'
+  /** Express form, e.g. /users/:userId */
+  path: string
+  access: Access
+  summary: string
+  tags: string[]
+  params?: P
+  body?: B
+  /** Status code → schema of the response body. */
+  responses: Record<number, { description: string; schema?: z.ZodType }>
+  handler: (input: {
+    req: Request
+    res: Response
+    params: z.output<P>
+    body: z.output<B>
+    ctx: RequestContext
+  }) => Promise<{ status: number; body?: unknown }>
+}
+
+export function apiRoute<P extends z.ZodType, B extends z.ZodType>(route: ApiRoute<P, B>): ApiRoute {
+  return route as unknown as ApiRoute
+}
+
+export function mountApiRoutes(router: Router, routes: ApiRoute[]) {
+  for (const route of routes) {
+    router[route.method](route.path, async (req, res) => {
+      const actor = res.locals.actor
+      if (route.access !== 'public') {
+        if (!actor) return sendProblem(res, 401, 'Send a personal API token: Authorization: Bearer <token>')
+        if (!can(actor.role, route.access)) return sendProblem(res, 403, 'Your role does not allow this.')
+      }
+      const params = route.params ? route.params.safeParse(req.params) : { success: true as const, data: {} }
+      if (!params.success) return sendProblem(res, 404, 'No such record.')
+      let body: unknown
+      if (route.body) {
+        const parsed = route.body.safeParse(req.body ?? {})
+        if (!parsed.success) {
+          return sendProblem(res, 400, 'Some fields are missing or not valid.', { errors: fieldErrors(parsed.error) })
+        }
+        body = parsed.data
+      }
+      const result = await route.handler({
+        req,
+        res,
+        params: params.data,
+        body,
+        ctx: { actor, requestId: String(req.id) },
+      })
+      if (result.body === undefined) res.status(result.status).end()
+      else res.status(result.status).json(result.body)
+    })
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Roles and what each may do. Every route names one permission (or 'public'); a role has a
+ * permission only if it is listed here. Deny by default.
+ */
+
+export const ROLES = ['administrator', 'team_manager', 'practitioner', 'social_worker', 'commissioner'] as const
+export type Role = (typeof ROLES)[number]
+
+export const ROLE_LABELS: Record<Role, string> = {
+  administrator: 'Administrator',
+  team_manager: 'Team manager',
+  practitioner: 'Practitioner',
+  social_worker: 'Social worker (partner)',
+  commissioner: 'Commissioner',
+}
+
+export const ROLE_HINTS: Record<Role, string> = {
+  administrator: 'Manages users, teams and settings for the authority.',
+  team_manager: "Screens referrals, allocates key workers and signs off the team's work.",
+  practitioner: 'Key worker: visits, assessments, plans and reviews with families.',
+  social_worker: 'Sees and contributes to the cases they lead, from a partner team.',
+  commissioner: 'Sees aggregate figures only, never personal data.',
+}
+
+export const PERMISSIONS = {
+  'home:view': 'See the home page',
+  'account:manage': 'Manage your own account and API tokens',
+  'users:manage': 'Create and change user accounts',
+  'teams:manage': 'Create and change teams',
+} as const
+export type Permission = keyof typeof PERMISSIONS
+
+/** What a route needs: a permission, or nothing at all ('public'). */
+export type Access = Permission | 'public'
+
+const EVERYONE: Permission[] = ['home:view', 'account:manage']
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  administrator: [...EVERYONE, 'users:manage', 'teams:manage'],
+  team_manager: EVERYONE,
+  practitioner: EVERYONE,
+  social_worker: EVERYONE,
+  commissioner: EVERYONE,
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission)
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value)
+}
+
+/** Accepts the role as stored (team_manager), hyphenated (team-manager) or as its label. */
+export function parseRole(value: string): Role | undefined {
+  const normalised = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_')
+  if (isRole(normalised)) return normalised
+  return ROLES.find((r) => ROLE_LABELS[r].toLowerCase() === value.trim().toLowerCase())
+}

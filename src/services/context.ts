@@ -1,0 +1,20 @@
+import type { Role } from '../domain/access.ts'
+
+export type Clock = () => Date
+
+/** Who is acting. Every use case that reads or changes tenant data receives one. */
+export interface Actor {
+  type: 'user' | 'token' | 'cli' | 'system'
+  authorityId: string
+  /** The person: the signed-in user, or the token's owner. */
+  userId?: string
+  role?: Role
+  /** The API token's id when type is 'token'. */
+  tokenId?: string
+}
+
+export interface RequestContext {
+  actor: Actor
+  /** The request id, carried into audit events and logs. */
+  requestId?: string
+}

@@ -1,0 +1,31 @@
+import type { Config } from '../config.ts'
+import type { Database } from '../db/client.ts'
+import { createApiTokenService } from './apiTokens.ts'
+import { createAuditLog } from './audit.ts'
+import { createAuthService } from './auth.ts'
+import type { Clock } from './context.ts'
+import { createSetupService } from './setup.ts'
+import { createTeamService } from './teams.ts'
+import { createUserService } from './users.ts'
+
+export type ServiceConfig = Pick<Config, 'LOCKOUT_ATTEMPTS' | 'LOCKOUT_MINUTES' | 'SETUP_LINK_HOURS'>
+
+/** Every use case, over one database and one clock. */
+export function createServices(database: Database, clock: Clock, config: ServiceConfig) {
+  const audit = createAuditLog(clock)
+  return {
+    database,
+    clock,
+    audit,
+    setup: createSetupService(database, audit, clock, config.SETUP_LINK_HOURS),
+    auth: createAuthService(database, audit, clock, {
+      attempts: config.LOCKOUT_ATTEMPTS,
+      minutes: config.LOCKOUT_MINUTES,
+    }),
+    users: createUserService(database, audit, clock, config.SETUP_LINK_HOURS),
+    teams: createTeamService(database, audit, clock),
+    apiTokens: createApiTokenService(database, audit, clock),
+  }
+}
+
+export type Services = ReturnType<typeof createServices>

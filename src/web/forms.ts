@@ -1,0 +1,42 @@
+import type { z } from 'zod'
+
+/**
+ * Form validation for GOV.UK pages: a zod schema turns a posted body into either data or
+ * errors keyed by field, with the list the error summary shows (first error per field, in
+ * the order the fields are on the page).
+ */
+export interface FormErrors {
+  /** The message for each field, for its error message. */
+  fields: Record<string, string>
+  /** For govukErrorSummary: text and a link to the field. */
+  list: { text: string; href: string }[]
+}
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FormErrors }
+
+export function formErrors(fields: Record<string, string>): FormErrors {
+  return {
+    fields,
+    list: Object.entries(fields).map(([name, text]) => ({ text, href: `#${name}` })),
+  }
+}
+
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
+  const parsed = schema.safeParse(body ?? {})
+  if (parsed.success) return { ok: true, data: parsed.data }
+  const fields: Record<string, string> = {}
+  for (const issue of parsed.error.issues) {
+    const name = String(issue.path[0] ?? 'form')
+    fields[name] ??= issue.message
+  }
+  return { ok: false, errors: formErrors(fields) }
+}
+
+/** The posted answers to show again, without anything secret. */
+export function keptAnswers(body: unknown, secret: string[] = ['password', 'confirmPassword', '_csrf']) {
+  const answers: Record<string, string> = {}
+  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (!secret.includes(key) && typeof value === 'string') answers[key] = value
+  }
+  return answers
+}

@@ -1,0 +1,28 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Express } from 'express'
+import nunjucks from 'nunjucks'
+import type { Config } from '../config.ts'
+import { formatDate, formatDateTime } from '../domain/dates.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.resolve(here, '../..')
+
+export function setUpViews(app: Express, config: Config) {
+  const env = nunjucks.configure(
+    [
+      path.join(here, 'views'),
+      here, // feature folders: 'admin/views/users.njk'
+      path.join(root, 'node_modules/govuk-frontend/dist'),
+      path.join(root, 'node_modules/@ministryofjustice/frontend'),
+    ],
+    { autoescape: true, express: app, noCache: config.NODE_ENV === 'development', throwOnUndefined: false },
+  )
+  env.addFilter('date', (d: Date | string) => formatDate(new Date(d)))
+  env.addFilter('dateTime', (d: Date | string) => formatDateTime(new Date(d)))
+  env.addGlobal('idleMinutes', config.SESSION_IDLE_MINUTES)
+  env.addGlobal('absoluteHours', config.SESSION_ABSOLUTE_HOURS)
+  env.addGlobal('linkHours', config.SETUP_LINK_HOURS)
+  app.set('view engine', 'njk')
+  return env
+}
