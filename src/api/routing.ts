@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express'
+import type { Request, RequestHandler, Response, Router } from 'express'
 import type { z } from 'zod'
 import { type Access, can } from '../domain/access.ts'
 import type { RequestContext } from '../services/context.ts'
@@ -33,14 +33,21 @@ export function apiRoute<P extends z.ZodType, B extends z.ZodType>(route: ApiRou
   return route as unknown as ApiRoute
 }
 
+export function requireApiAccess(access: Access): RequestHandler {
+  // Named like the pages' check, so the access test can find it on every route.
+  return function requireAccessCheck(_req, res, next) {
+    if (access === 'public') return next()
+    const actor = res.locals.actor
+    if (!actor) return sendProblem(res, 401, 'Send a personal API token: Authorization: Bearer <token>')
+    if (!can(actor.role, access)) return sendProblem(res, 403, 'Your role does not allow this.')
+    next()
+  }
+}
+
 export function mountApiRoutes(router: Router, routes: ApiRoute[]) {
   for (const route of routes) {
-    router[route.method](route.path, async (req, res) => {
+    router[route.method](route.path, requireApiAccess(route.access), async (req, res) => {
       const actor = res.locals.actor
-      if (route.access !== 'public') {
-        if (!actor) return sendProblem(res, 401, 'Send a personal API token: Authorization: Bearer <token>')
-        if (!can(actor.role, route.access)) return sendProblem(res, 403, 'Your role does not allow this.')
-      }
       const params = route.params ? route.params.safeParse(req.params) : { success: true as const, data: {} }
       if (!params.success) return sendProblem(res, 404, 'No such record.')
       let body: unknown

@@ -15,7 +15,8 @@ export interface PageRoute {
 }
 
 export function requireAccess(access: Access): RequestHandler {
-  return (req, res, next) => {
+  // Named, so the access test can check every mounted route starts with it.
+  return function requireAccessCheck(req, res, next) {
     if (access === 'public') return next()
     const user = res.locals.user
     if (!user) {

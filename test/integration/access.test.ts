@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { apiRoutes } from '../../src/api/index.ts'
+import { pageRoutes } from '../../src/app.ts'
+import { type Access, can, PERMISSIONS, ROLES, type Role } from '../../src/domain/access.ts'
+import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
+import { WebClient } from '../helpers/client.ts'
+
+/**
+ * Access is declared, not remembered: every route names its permission, and every role is
+ * tried against every route. Allowed pages answer 2xx/3xx (forms may answer 400 to empty
+ * input), forbidden ones 403, and signed-out visitors are sent to sign in (401 on the API).
+ */
+
+let app: TestApp
+const clients = new Map<Role, WebClient>()
+const tokens = new Map<Role, string>()
+const params: Record<string, string> = {}
+
+before(async () => {
+  app = await startTestApp({ env: { SIGN_IN_RATE_LIMIT: '1000' } })
+  const { authorityId, userId } = await setUpAuthority(app.services)
+  const cli = { actor: { type: 'cli' as const, authorityId } }
+  const { id: teamId } = await app.services.teams.create(cli, { name: 'Access Team' })
+  const target = await addUser(app.services, authorityId, 'practitioner', teamId)
+  params.userId = target.id
+  params.token = await app.services.users.issuePasswordLink(cli, target.id)
+  params.tokenId = (await app.services.apiTokens.create(cli, userId, 'walk')).id
+  for (const role of ROLES) {
+    const person = await addUser(app.services, authorityId, role, teamId)
+    const client = new WebClient(app.baseUrl)
+    const signedIn = await client.signIn(person.email, person.password)
+    assert.equal(signedIn.status, 303, `${role} signs in`)
+    clients.set(role, client)
+    tokens.set(role, (await app.services.apiTokens.create(cli, person.id, `${role} token`)).token)
+  }
+})
+after(() => app.close())
+
+function fill(path: string): string {
+  return path.replace(/:(\w+)/g, (_m, name: string) => {
+    assert.ok(params[name], `no sample value for :${name} — add one to the access test`)
+    return params[name]
+  })
+}
+
+const known = new Set<string>([...Object.keys(PERMISSIONS), 'public'])
+
+describe('page routes', () => {
+  test('every page route declares a known permission', () => {
+    const routes = pageRoutes(app.services, app.config)
+    assert.ok(routes.length >= 15)
+    for (const route of routes) assert.ok(known.has(route.access), `${route.method} ${route.path}: ${route.access}`)
+  })
+
+  test('every route mounted in the app, pages and API, starts with its declared access check', () => {
+    type Layer = { route?: { path: string; stack: { name: string }[] }; handle: { stack?: Layer[] } }
+    const routeLayers = (stack: Layer[]): Layer[] =>
+      stack.flatMap((layer) => (layer.route ? [layer] : layer.handle.stack ? routeLayers(layer.handle.stack) : []))
+    const mounted = routeLayers((app.express as unknown as { router: { stack: Layer[] } }).router.stack)
+    // /health and /ready answer before sign-in by design (load balancers call them).
+    const routes = mounted.filter((l) => !['/health', '/ready'].includes(l.route?.path ?? ''))
+    const declared = pageRoutes(app.services, app.config).length + apiRoutes(app.services, app.baseUrl).length
+    assert.equal(routes.length, declared)
+    const unchecked = routes.filter((l) => l.route?.stack[0].name !== 'requireAccessCheck').map((l) => l.route?.path)
+    assert.deepEqual(unchecked, [], 'routes mounted without a declared permission')
+  })
+
+  test('each role gets what its permissions allow, and nothing else', async () => {
+    const routes = pageRoutes(app.services, app.config).filter((r) => r.path !== '/sign-out')
+    const failures: string[] = []
+    for (const role of ROLES) {
+      const client = clients.get(role) as WebClient
+      for (const route of routes) {
+        const path = fill(route.path)
+        const response = route.method === 'get' ? await client.get(path) : await client.post(path, {}, '/')
+        await response.arrayBuffer()
+        const allowed = route.access === 'public' || can(role, route.access as Exclude<Access, 'public'>)
+        const ok = allowed
+          ? response.status < 500 && response.status !== 403 && response.status !== 401 &&
+            (route.method === 'post' || route.access === 'public' || response.status < 400)
+          : response.status === 403
+        if (!ok) failures.push(`${role} ${route.method.toUpperCase()} ${route.path} → ${response.status}`)
+      }
+    }
+    assert.deepEqual(failures, [])
+  })
+
+  test('signed-out visitors are sent to sign in from every page that is not public', async () => {
+    const visitor = new WebClient(app.baseUrl)
+    const failures: string[] = []
+    for (const route of pageRoutes(app.services, app.config)) {
+      const path = fill(route.path)
+      const response = route.method === 'get' ? await visitor.get(path) : await visitor.post(path, {}, '/sign-in')
+      await response.arrayBuffer()
+      if (route.access === 'public') {
+        if (response.status >= 500 || response.status === 401 || response.status === 403) {
+          failures.push(`public ${route.path} → ${response.status}`)
+        }
+      } else if (response.status !== 303 || response.headers.get('location') !== '/sign-in') {
+        failures.push(`${route.method.toUpperCase()} ${route.path} → ${response.status} ${response.headers.get('location')}`)
+      }
+    }
+    assert.deepEqual(failures, [])
+  })
+})
+
+describe('API routes', () => {
+  test('every API route declares a known permission', () => {
+    for (const route of apiRoutes(app.services, app.baseUrl)) assert.ok(known.has(route.access), route.path)
+  })
+
+  test('each role and an anonymous caller get what they should from every API route', async () => {
+    const failures: string[] = []
+    for (const route of apiRoutes(app.services, app.baseUrl)) {
+      const url = `${app.baseUrl}/api/v1${fill(route.path)}`
+      for (const role of [undefined, ...ROLES]) {
+        const response = await fetch(url, {
+          method: route.method.toUpperCase(),
+          headers: {
+            ...(role ? { authorization: `Bearer ${tokens.get(role)}` } : {}),
+            ...(route.method === 'get' ? {} : { 'content-type': 'application/json' }),
+          },
+          body: route.method === 'get' ? undefined : '{}',
+        })
+        await response.arrayBuffer()
+        const expected =
+          route.access === 'public'
+            ? 'allowed'
+            : !role
+              ? 401
+              : can(role, route.access as Exclude<Access, 'public'>)
+                ? 'allowed'
+                : 403
+        const ok =
+          expected === 'allowed'
+            ? response.status < 500 && response.status !== 401 && response.status !== 403
+            : response.status === expected
+        if (!ok) failures.push(`${role ?? 'anonymous'} ${route.method.toUpperCase()} ${route.path} → ${response.status}`)
+        if (response.status >= 400) {
+          assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8', route.path)
+        }
+      }
+    }
+    assert.deepEqual(failures, [])
+  })
+})
