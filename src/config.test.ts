@@ -49,7 +49,11 @@ describe('configuration', () => {
   })
 
   test('production with safe settings starts, with secure cookies', () => {
-    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, PUBLIC_URL: 'https://hearth.example.org/' })
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: SECRET,
+      PUBLIC_URL: 'https://hearth.example.org/',
+    })
     assert.equal(config.secureCookies, true)
     assert.equal(config.publicUrl, 'https://hearth.example.org')
   })

@@ -67,7 +67,9 @@ async function resolveAuthority(database: Database, values: Values): Promise<str
       'There is no authority yet. Finish set-up at the link `npm start` prints, or run `hearth authorities add --name NAME`.',
     )
   }
-  throw new UsageError('There is more than one authority: say which with --authority ID (see `hearth authorities list`).')
+  throw new UsageError(
+    'There is more than one authority: say which with --authority ID (see `hearth authorities list`).',
+  )
 }
 
 function cliContext(authorityId: string): RequestContext {
@@ -117,7 +119,9 @@ export async function runCli(argv: string[], services: Services, publicUrl: stri
       let teamId: string | undefined
       if (typeof values.team === 'string') {
         const wanted = values.team.trim().toLowerCase()
-        const team = (await services.teams.list(ctx)).find((t) => t.id === values.team || t.name.toLowerCase() === wanted)
+        const team = (await services.teams.list(ctx)).find(
+          (t) => t.id === values.team || t.name.toLowerCase() === wanted,
+        )
         if (!team) throw new UsageError('No team with that name or id (see the Teams page)')
         teamId = team.id
       }
@@ -175,7 +179,8 @@ export async function runCli(argv: string[], services: Services, publicUrl: stri
       const report = await verifyAuditChain(database)
       for (const p of report.problems) io.out(`authority ${p.authorityId} event ${p.seq}: ${p.problem}`)
       io.err(`Checked ${report.events} audit events in ${report.authorities} authorities.`)
-      if (report.problems.length > 0) throw new UsageError(`The audit chain is broken in ${report.problems.length} places.`)
+      if (report.problems.length > 0)
+        throw new UsageError(`The audit chain is broken in ${report.problems.length} places.`)
       io.err('The audit chain is intact.')
       return
     }
@@ -200,11 +205,16 @@ async function main() {
     logger,
   })
   try {
-    await runCli(process.argv.slice(2), createServices(database, () => new Date(), config), config.publicUrl, {
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (line) => process.stderr.write(`${line}\n`),
-      readStdin,
-    })
+    await runCli(
+      process.argv.slice(2),
+      createServices(database, () => new Date(), config),
+      config.publicUrl,
+      {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+        readStdin,
+      },
+    )
   } finally {
     await database.close()
   }

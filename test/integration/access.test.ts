@@ -77,7 +77,9 @@ describe('page routes', () => {
         await response.arrayBuffer()
         const allowed = route.access === 'public' || can(role, route.access as Exclude<Access, 'public'>)
         const ok = allowed
-          ? response.status < 500 && response.status !== 403 && response.status !== 401 &&
+          ? response.status < 500 &&
+            response.status !== 403 &&
+            response.status !== 401 &&
             (route.method === 'post' || route.access === 'public' || response.status < 400)
           : response.status === 403
         if (!ok) failures.push(`${role} ${route.method.toUpperCase()} ${route.path} → ${response.status}`)
@@ -98,7 +100,9 @@ describe('page routes', () => {
           failures.push(`public ${route.path} → ${response.status}`)
         }
       } else if (response.status !== 303 || response.headers.get('location') !== '/sign-in') {
-        failures.push(`${route.method.toUpperCase()} ${route.path} → ${response.status} ${response.headers.get('location')}`)
+        failures.push(
+          `${route.method.toUpperCase()} ${route.path} → ${response.status} ${response.headers.get('location')}`,
+        )
       }
     }
     assert.deepEqual(failures, [])
@@ -136,7 +140,8 @@ describe('API routes', () => {
           expected === 'allowed'
             ? response.status < 500 && response.status !== 401 && response.status !== 403
             : response.status === expected
-        if (!ok) failures.push(`${role ?? 'anonymous'} ${route.method.toUpperCase()} ${route.path} → ${response.status}`)
+        if (!ok)
+          failures.push(`${role ?? 'anonymous'} ${route.method.toUpperCase()} ${route.path} → ${response.status}`)
         if (response.status >= 400) {
           assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8', route.path)
         }

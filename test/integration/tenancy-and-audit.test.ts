@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { eq, sql } from 'drizzle-orm'
+import { loadConfig } from '../../src/config.ts'
 import { queryRows } from '../../src/db/client.ts'
 import { appUser, auditEvent, team } from '../../src/db/schema/index.ts'
 import { verifyAuditChain } from '../../src/services/audit.ts'
 import { InvalidInputError } from '../../src/services/errors.ts'
 import { createServices, type Services } from '../../src/services/index.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
 import { addUser, setUpAuthority } from '../helpers/app.ts'
-import { loadConfig } from '../../src/config.ts'
 import { rejectsWith } from '../helpers/assert.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
 
 let db: TestDatabase
 let services: Services
@@ -46,7 +46,9 @@ describe('tenancy', () => {
   test('writing a row for another authority is refused', async () => {
     await rejectsWith(
       db.database.withTenant(northshire.authorityId, (tx) =>
-        tx.insert(team).values({ authorityId: westshire, id: crypto.randomUUID(), name: 'Intruders', createdAt: new Date() }),
+        tx
+          .insert(team)
+          .values({ authorityId: westshire, id: crypto.randomUUID(), name: 'Intruders', createdAt: new Date() }),
       ),
       /row-level security/,
     )
@@ -65,7 +67,10 @@ describe('tenancy', () => {
 
 describe('audit', () => {
   test('every change writes an event in the same transaction; a failed change writes neither', async () => {
-    const ctx = { actor: { type: 'user' as const, authorityId: northshire.authorityId, userId: northshire.userId }, requestId: 'req-1' }
+    const ctx = {
+      actor: { type: 'user' as const, authorityId: northshire.authorityId, userId: northshire.userId },
+      requestId: 'req-1',
+    }
     const count = async () =>
       (await db.database.withTenant(northshire.authorityId, (tx) => tx.select().from(auditEvent))).length
     const before = await count()
@@ -104,8 +109,15 @@ describe('audit', () => {
   })
 
   test('even the table owner cannot update, delete or truncate them (trigger)', async () => {
-    for (const statement of [sql`UPDATE audit_event SET action = 'view'`, sql`DELETE FROM audit_event`, sql`TRUNCATE audit_event`]) {
-      await rejectsWith(db.database.asOwner((tx) => tx.execute(statement)), /append-only/)
+    for (const statement of [
+      sql`UPDATE audit_event SET action = 'view'`,
+      sql`DELETE FROM audit_event`,
+      sql`TRUNCATE audit_event`,
+    ]) {
+      await rejectsWith(
+        db.database.asOwner((tx) => tx.execute(statement)),
+        /append-only/,
+      )
     }
   })
 
@@ -117,7 +129,9 @@ describe('audit', () => {
 
     await db.database.asOwner(async (tx) => {
       await tx.execute(sql`ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`)
-      await tx.execute(sql`UPDATE audit_event SET action = 'view' WHERE seq = 2 AND authority_id = ${northshire.authorityId}`)
+      await tx.execute(
+        sql`UPDATE audit_event SET action = 'view' WHERE seq = 2 AND authority_id = ${northshire.authorityId}`,
+      )
       await tx.execute(sql`DELETE FROM audit_event WHERE seq = 1 AND authority_id = ${westshire}`)
       await tx.execute(sql`ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only`)
     })

@@ -18,10 +18,14 @@ export const navigation: RequestHandler = (req, res, next) => {
         active: i.href === '/' ? req.path === '/' : req.path.startsWith(i.href),
       }))
     : []
-  // A flash message is shown once.
-  if (req.session?.flash) {
-    res.locals.flash = req.session.flash
-    delete req.session.flash
-  }
+  // A flash message is shown once, on the next page actually rendered (not on a redirect).
+  const render = res.render.bind(res) as (...args: unknown[]) => void
+  res.render = ((...args: unknown[]) => {
+    if (req.session?.flash) {
+      res.locals.flash = req.session.flash
+      delete req.session.flash
+    }
+    render(...args)
+  }) as typeof res.render
   next()
 }
