@@ -19,7 +19,7 @@ import { currentUser } from './web/middleware/currentUser.ts'
 import { errorPages, notFound } from './web/middleware/errors.ts'
 import { navigation } from './web/middleware/navigation.ts'
 import { cspNonce, securityHeaders } from './web/middleware/security.ts'
-import { DatabaseSessionStore, sessionMiddleware } from './web/middleware/session.ts'
+import { DatabaseSessionStore, saveSessionBeforeRedirect, sessionMiddleware } from './web/middleware/session.ts'
 import { setUpViews } from './web/nunjucks.ts'
 import { mountRoutes, type PageRoute } from './web/routing.ts'
 import { setupRoutes } from './web/setup/routes.ts'
@@ -94,7 +94,7 @@ export function createApp(services: Services, config: Config, logger: Logger): A
   const sessionStore = new DatabaseSessionStore(services.database, services.clock, config.SESSION_IDLE_MINUTES * 60_000)
   const pages = Router()
   pages.use(nocache())
-  pages.use(sessionMiddleware(config, sessionStore))
+  pages.use(sessionMiddleware(config, sessionStore), saveSessionBeforeRedirect)
   pages.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT, parameterLimit: 200 }))
   setUpViews(app, config)
   // 7. Who is signed in, then CSRF, then what they may see.

@@ -42,6 +42,12 @@ export class WebClient {
     })
     const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('hearth.sid='))
     if (setCookie) this.cookie = setCookie.split(';')[0]
-    return response
+    // Like a browser loading a page, wait for the whole response before the next request.
+    const content = await response.arrayBuffer()
+    return new Response(response.status === 204 || response.status === 304 ? null : content, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    })
   }
 }

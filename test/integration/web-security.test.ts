@@ -70,7 +70,8 @@ describe('signing in and out', () => {
   test('30 minutes idle signs you out', async () => {
     const person = await addUser(app.services, authorityId, 'practitioner')
     const client = new WebClient(app.baseUrl)
-    await client.signIn(person.email, person.password)
+    const signedIn = await client.signIn(person.email, person.password)
+    assert.equal(signedIn.status, 303, await signedIn.text())
     now += 29 * 60_000
     assert.equal((await client.get('/')).status, 200)
     now += 29 * 60_000

@@ -101,3 +101,17 @@ export function sessionMiddleware(
     },
   })
 }
+
+/**
+ * express-session writes the response head before its save finishes, and browsers follow
+ * a redirect as soon as they see the head: the next page could load the session before
+ * sign-in (or a flash message) was saved. So every redirect saves the session first.
+ */
+export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session) return redirect(...args)
+    req.session.save((error) => (error ? next(error) : redirect(...args)))
+  }) as typeof res.redirect
+  next()
+}

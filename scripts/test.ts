@@ -1,0 +1,26 @@
+/**
+ * `npm test`: finds every *.test.ts under src/ and test/ (Node 20's test runner has no
+ * globs) and runs them with Node's test runner, whose summary lines CI reads.
+ * Extra arguments are passed on, e.g. `npm test -- test/integration/api.test.ts`.
+ */
+import { spawnSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const args = process.argv.slice(2)
+const files = args.some((a) => a.endsWith('.ts'))
+  ? []
+  : ['src', 'test'].flatMap((dir) =>
+      readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => path.join(dir, f))
+        .sort(),
+    )
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...args, ...files],
+  { cwd: root, stdio: 'inherit' },
+)
+process.exit(result.status ?? 1)
