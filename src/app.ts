@@ -33,7 +33,7 @@ export function pageRoutes(services: Services, config: Config): PageRoute[] {
     ...setupRoutes(services),
     ...authRoutes(services, config),
     ...teamRoutes(services),
-    ...userRoutes(services, config.publicUrl),
+    ...userRoutes(services, config),
     ...accountRoutes(services),
     ...infoRoutes(),
   ]

@@ -43,6 +43,7 @@ async function main() {
   const publicUrl = config.PUBLIC_URL
     ? config.publicUrl
     : `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`
+  config.publicUrl = publicUrl
   logger.info({ database: database.kind }, 'Hearth is listening')
 
   const lines = [

@@ -11,8 +11,8 @@ import { apiV1Routes } from './v1.ts'
 export const API_VERSION = '1.0.0'
 
 /** Every route of /api/v1, the OpenAPI document's own route included. */
-export function apiRoutes(services: Services, publicUrl: string): ApiRoute[] {
-  const routes = apiV1Routes(services, publicUrl)
+export function apiRoutes(services: Services, links: { publicUrl: string }): ApiRoute[] {
+  const routes = apiV1Routes(services, links)
   const documentRoute: ApiRoute = apiRoute({
     method: 'get',
     path: '/openapi.json',
@@ -46,7 +46,7 @@ export function createApiRouter(services: Services, config: Pick<Config, 'BODY_L
   const router = Router()
   router.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }))
   router.use(bearerAuth(services))
-  mountApiRoutes(router, apiRoutes(services, config.publicUrl))
+  mountApiRoutes(router, apiRoutes(services, config))
   router.use((_req, res) => sendProblem(res, 404, 'There is no such API route.'))
   const errors: ErrorRequestHandler = (error, req, res, _next) => {
     if (res.headersSent) return

@@ -39,7 +39,7 @@ const userIdParams = z.object({ userId: z.uuid() })
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const problem = (description: string) => ({ description })
 
-export function apiV1Routes(services: Services, publicUrl: string): ApiRoute[] {
+export function apiV1Routes(services: Services, links: { publicUrl: string }): ApiRoute[] {
   return [
     apiRoute({
       method: 'get',
@@ -91,7 +91,10 @@ export function apiV1Routes(services: Services, publicUrl: string): ApiRoute[] {
       responses: { 201: { description: 'Created', schema: userCreated }, 400: problem('Invalid fields') },
       handler: async ({ ctx, body }) => {
         const result = await services.users.create(ctx, body)
-        return { status: 201, body: { id: result.id, passwordLink: `${publicUrl}/password/${result.passwordToken}` } }
+        return {
+          status: 201,
+          body: { id: result.id, passwordLink: `${links.publicUrl}/password/${result.passwordToken}` },
+        }
       },
     }),
     apiRoute({

@@ -60,7 +60,7 @@ describe('page routes', () => {
     const mounted = routeLayers((app.express as unknown as { router: { stack: Layer[] } }).router.stack)
     // /health and /ready answer before sign-in by design (load balancers call them).
     const routes = mounted.filter((l) => !['/health', '/ready'].includes(l.route?.path ?? ''))
-    const declared = pageRoutes(app.services, app.config).length + apiRoutes(app.services, app.baseUrl).length
+    const declared = pageRoutes(app.services, app.config).length + apiRoutes(app.services, app.config).length
     assert.equal(routes.length, declared)
     const unchecked = routes.filter((l) => l.route?.stack[0].name !== 'requireAccessCheck').map((l) => l.route?.path)
     assert.deepEqual(unchecked, [], 'routes mounted without a declared permission')
@@ -111,12 +111,12 @@ describe('page routes', () => {
 
 describe('API routes', () => {
   test('every API route declares a known permission', () => {
-    for (const route of apiRoutes(app.services, app.baseUrl)) assert.ok(known.has(route.access), route.path)
+    for (const route of apiRoutes(app.services, app.config)) assert.ok(known.has(route.access), route.path)
   })
 
   test('each role and an anonymous caller get what they should from every API route', async () => {
     const failures: string[] = []
-    for (const route of apiRoutes(app.services, app.baseUrl)) {
+    for (const route of apiRoutes(app.services, app.config)) {
       const url = `${app.baseUrl}/api/v1${fill(route.path)}`
       for (const role of [undefined, ...ROLES]) {
         const response = await fetch(url, {

@@ -138,7 +138,7 @@ describe('JSON API', () => {
     const listed = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops as object).map((m) => `${m} ${path}`),
     )
-    const declared = apiRoutes(app.services, app.baseUrl).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
+    const declared = apiRoutes(app.services, app.config).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
     assert.deepEqual(listed.sort(), declared.sort())
     const create = doc.paths['/users'].post.requestBody.content['application/json'].schema
     assert.deepEqual(create.required.sort(), ['email', 'name', 'role'])

@@ -15,7 +15,8 @@ const roleItems = (selected?: string) =>
     checked: role === selected,
   }))
 
-export function userRoutes(services: Services, publicUrl: string): PageRoute[] {
+/** `links.publicUrl` is read when a link is made: it is only known once Hearth listens. */
+export function userRoutes(services: Services, links: { publicUrl: string }): PageRoute[] {
   async function teamItems(req: Request, res: Response, selected?: string | null) {
     const teams = await services.teams.list(requestContext(req, res))
     return [
@@ -59,7 +60,7 @@ export function userRoutes(services: Services, publicUrl: string): PageRoute[] {
   function showLink(res: Response, status: number, userId: string, name: string, token: string, isNew: boolean) {
     res
       .status(status)
-      .render('admin/views/user-link.njk', { userId, name, link: `${publicUrl}/password/${token}`, isNew })
+      .render('admin/views/user-link.njk', { userId, name, link: `${links.publicUrl}/password/${token}`, isNew })
   }
 
   return [
