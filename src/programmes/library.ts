@@ -25,7 +25,9 @@ export class ProgrammeFileError extends Error {
 }
 
 export function formatProblem(problem: ProgrammeProblem): string {
-  const where = [problem.line ? `line ${problem.line}` : undefined, problem.path || undefined].filter(Boolean).join(', ')
+  const where = [problem.line ? `line ${problem.line}` : undefined, problem.path || undefined]
+    .filter(Boolean)
+    .join(', ')
   return `${problem.file}${where ? ` (${where})` : ''}: ${problem.message}`
 }
 
@@ -115,9 +117,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message
 }
 
-function lineOf(document: ReturnType<typeof parseDocument>, lines: LineCounter, path: PropertyKey[]): number | undefined {
+function lineOf(
+  document: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+  path: PropertyKey[],
+): number | undefined {
   for (let length = path.length; length >= 0; length -= 1) {
-    const node = document.getIn(path.slice(0, length) as unknown[], true) as { range?: [number, number, number] } | undefined
+    const node = document.getIn(path.slice(0, length) as unknown[], true) as
+      | { range?: [number, number, number] }
+      | undefined
     if (node && (isMap(node) || isSeq(node) || node.range)) {
       const offset = node.range?.[0]
       if (offset !== undefined) return lines.linePos(offset).line
@@ -133,12 +141,7 @@ function displayName(file: string): string {
 
 /** Straight and curly quotes, dashes and runs of space count as the same when matching a quote. */
 export function normaliseQuote(text: string): string {
-  return text
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/[–—]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim()
+  return text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/[–—]/g, '-').replace(/\s+/g, ' ').trim()
 }
 
 /** Every `source` must be the source document's own words. */

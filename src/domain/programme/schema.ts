@@ -21,7 +21,9 @@ const id = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lower-case letters, digits and single hyphens, like "risk-of-care"')
 const text = z.string().trim().min(1, 'cannot be empty')
 const source = text.describe("The source document's own words for this rule, quoted exactly")
-const interpretation = text.describe('The reading Hearth takes where the source is ambiguous; shown to users').optional()
+const interpretation = text
+  .describe('The reading Hearth takes where the source is ambiguous; shown to users')
+  .optional()
 
 const caseEvent = z.enum(keysOf(CASE_EVENTS))
 const participant = z.enum(keysOf(PARTICIPANTS))
@@ -57,7 +59,9 @@ const criterionBase = {
   source,
   interpretation,
   professionalJudgement: text
-    .describe('When set, a rule that is not met asks for professional judgement instead (e.g. "not an exhaustive list")')
+    .describe(
+      'When set, a rule that is not met asks for professional judgement instead (e.g. "not an exhaustive list")',
+    )
     .optional(),
 }
 
@@ -245,17 +249,17 @@ export const programmeSchema = z
       .optional(),
     closure: z.object({
       steps: z.array(z.object({ ...named, with: z.array(participant).default([]) })).default([]),
-      destinations: z
-        .array(z.object({ ...named, reportsAs: z.enum(keysOf(EPISODE_END_REASONS)) }))
-        .min(1),
+      destinations: z.array(z.object({ ...named, reportsAs: z.enum(keysOf(EPISODE_END_REASONS)) })).min(1),
     }),
     outcomes: z.object({
       headline: z
         .array(z.number().int().min(1).max(10))
         .min(1)
-        .describe(`Supporting Families headline outcomes, by number: ${Object.entries(HEADLINE_OUTCOMES)
-          .map(([n, name]) => `${n} ${name}`)
-          .join('; ')}`),
+        .describe(
+          `Supporting Families headline outcomes, by number: ${Object.entries(HEADLINE_OUTCOMES)
+            .map(([n, name]) => `${n} ${name}`)
+            .join('; ')}`,
+        ),
       measures: z.array(measure).default([]),
       source: source.optional(),
     }),
@@ -265,7 +269,8 @@ export const programmeSchema = z
     const duplicates = (list: { id: string }[], path: string) => {
       const seen = new Set<string>()
       list.forEach((item, index) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, index, 'id'], message: `"${item.id}" is used twice` })
+        if (seen.has(item.id))
+          ctx.addIssue({ code: 'custom', path: [path, index, 'id'], message: `"${item.id}" is used twice` })
         seen.add(item.id)
       })
     }
@@ -276,22 +281,30 @@ export const programmeSchema = z
     duplicates(programme.closure.destinations, 'destinations')
     const criterionIds = new Set<string>()
     const walk = (criterion: Criterion, path: (string | number)[]) => {
-      if (criterionIds.has(criterion.id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `"${criterion.id}" is used twice` })
+      if (criterionIds.has(criterion.id))
+        ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `"${criterion.id}" is used twice` })
       criterionIds.add(criterion.id)
       if (criterion.type === 'age' && !criterion.minimum && !criterion.maximum) {
         ctx.addIssue({ code: 'custom', path, message: 'an age rule needs a minimum, a maximum or both' })
       }
-      if (criterion.type === 'all' || criterion.type === 'any') criterion.of.forEach((c, i) => walk(c, [...path, 'of', i]))
+      if (criterion.type === 'all' || criterion.type === 'any') {
+        criterion.of.forEach((c, i) => {
+          walk(c, [...path, 'of', i])
+        })
+      }
     }
     walk(programme.eligibility.rule, ['eligibility', 'rule'])
 
     const pathwayIds = new Set(programme.pathways.map((p) => p.id))
-    const checkPathways = (list: { pathways?: string[] }[], name: string) =>
-      list.forEach((item, index) =>
+    const checkPathways = (list: { pathways?: string[] }[], name: string) => {
+      list.forEach((item, index) => {
         item.pathways?.forEach((p, j) => {
-          if (!pathwayIds.has(p)) ctx.addIssue({ code: 'custom', path: [name, index, 'pathways', j], message: `there is no pathway "${p}"` })
-        }),
-      )
+          if (!pathwayIds.has(p)) {
+            ctx.addIssue({ code: 'custom', path: [name, index, 'pathways', j], message: `there is no pathway "${p}"` })
+          }
+        })
+      })
+    }
     checkPathways(programme.phases, 'phases')
     checkPathways(programme.timescales, 'timescales')
     programme.phases.forEach((phase, index) => {

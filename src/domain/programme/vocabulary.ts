@@ -100,4 +100,5 @@ export const MEASURE_KINDS = {
   count: 'A count',
 } as const
 
-export const keysOf = <T extends object>(vocabulary: T) => Object.keys(vocabulary) as [keyof T & string, ...(keyof T & string)[]]
+export const keysOf = <T extends object>(vocabulary: T) =>
+  Object.keys(vocabulary) as [keyof T & string, ...(keyof T & string)[]]
