@@ -31,6 +31,10 @@ export const settings = {
     schema: z.string().min(1).default('./data'),
     description: 'Folder for the embedded database (used only when DATABASE_URL is unset).',
   },
+  HEARTH_PROGRAMMES_DIR: {
+    schema: z.string().min(1).optional(),
+    description: 'Folder of programme definition files. Unset: the programmes/ folder that comes with Hearth.',
+  },
   DATABASE_POOL_SIZE: { schema: positiveInt.default(10), description: 'Most connections to PostgreSQL at once.' },
   DATABASE_STATEMENT_TIMEOUT_MS: {
     schema: positiveInt.default(30_000),

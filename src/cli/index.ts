@@ -6,6 +6,7 @@ import { authority } from '../db/schema/index.ts'
 import { parseRole, ROLES } from '../domain/access.ts'
 import { formatDateTime } from '../domain/dates.ts'
 import { createLogger } from '../logger.ts'
+import { PROGRAMMES_DIR } from '../programmes/library.ts'
 import { newTokenSchema } from '../services/apiTokens.ts'
 import { verifyAuditChain } from '../services/audit.ts'
 import type { RequestContext } from '../services/context.ts'
@@ -14,6 +15,7 @@ import { createServices, type Services } from '../services/index.ts'
 import { newPasswordSchema } from '../services/passwords.ts'
 import { authorityNameSchema } from '../services/setup.ts'
 import { newUserSchema } from '../services/users.ts'
+import { PROGRAMMES_USAGE, runProgrammesCommand } from './programmes.ts'
 
 /**
  * `npm run hearth -- <command>`: operator commands for automation.
@@ -32,7 +34,7 @@ const USAGE = `Usage: npm run hearth -- <command> [options]
   tokens list --email E                list E's tokens
   tokens revoke --email E --id ID      revoke one of E's tokens
   audit verify                         check every authority's audit hash chain
-`
+${PROGRAMMES_USAGE}`
 
 export class UsageError extends Error {}
 
@@ -198,6 +200,14 @@ async function readStdin(): Promise<string> {
 
 async function main() {
   const config = loadConfig()
+  const [group, action, ...args] = process.argv.slice(2)
+  if (group === 'programmes') {
+    const io = {
+      out: (line: string) => process.stdout.write(`${line}\n`),
+      err: (line: string) => process.stderr.write(`${line}\n`),
+    }
+    process.exit(runProgrammesCommand(action, args, config.HEARTH_PROGRAMMES_DIR ?? PROGRAMMES_DIR, io))
+  }
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL)
   const database = await createDatabase({
     url: config.DATABASE_URL,
