@@ -9,6 +9,7 @@ import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { Services } from './services/index.ts'
 import { accountRoutes } from './web/account/routes.ts'
+import { settingsRoutes } from './web/admin/settings.ts'
 import { teamRoutes } from './web/admin/teams.ts'
 import { userRoutes } from './web/admin/users.ts'
 import { authRoutes } from './web/auth/routes.ts'
@@ -22,6 +23,7 @@ import { cspNonce, securityHeaders } from './web/middleware/security.ts'
 import { DatabaseSessionStore, saveSessionBeforeRedirect, sessionMiddleware } from './web/middleware/session.ts'
 import { setUpViews } from './web/nunjucks.ts'
 import { mountRoutes, type PageRoute } from './web/routing.ts'
+import { serviceRoutes } from './web/services/routes.ts'
 import { setupRoutes } from './web/setup/routes.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -32,7 +34,9 @@ export function pageRoutes(services: Services, config: Config): PageRoute[] {
     ...homeRoutes(services),
     ...setupRoutes(services),
     ...authRoutes(services, config),
+    ...serviceRoutes(services),
     ...teamRoutes(services),
+    ...settingsRoutes(services),
     ...userRoutes(services, config),
     ...accountRoutes(services),
     ...infoRoutes(),

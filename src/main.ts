@@ -4,6 +4,12 @@ import { ConfigError, loadConfig } from './config.ts'
 import { createDatabase, errorSummary } from './db/client.ts'
 import { DataDirLockedError } from './db/lock.ts'
 import { createLogger } from './logger.ts'
+import {
+  loadProgrammeLibrary,
+  PROGRAMMES_DIR,
+  ProgrammeFileError,
+  type ProgrammeLibrary,
+} from './programmes/library.ts'
 import { createServices } from './services/index.ts'
 
 /** Start: config → database (lock, migrate) → services → app → listen. SIGTERM drains. */
@@ -19,6 +25,18 @@ async function main() {
     throw error
   }
   const logger = createLogger(config.LOG_LEVEL)
+  // A programme file with a mistake stops start-up here, before anything else, with the
+  // file, line, path and reason for every problem.
+  let library: ProgrammeLibrary
+  try {
+    library = loadProgrammeLibrary(config.HEARTH_PROGRAMMES_DIR ?? PROGRAMMES_DIR)
+  } catch (error) {
+    if (error instanceof ProgrammeFileError) {
+      process.stderr.write(`Hearth cannot start: a programme file has a mistake.\n${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
   if (config.sessionSecretGenerated) {
     logger.warn('SESSION_SECRET is not set: using a random one, so restarting Hearth signs everyone out')
   }
@@ -30,7 +48,7 @@ async function main() {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     logger,
   })
-  const services = createServices(database, () => new Date(), config)
+  const services = createServices(database, () => new Date(), config, library)
   const { app, sessionStore } = createApp(services, config, logger)
 
   const server: Server = app.listen(config.PORT, config.HOST)

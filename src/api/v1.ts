@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { ROLES } from '../domain/access.ts'
 import type { Services } from '../services/index.ts'
+import { CRITERION_OUTCOMES, SCREENING_RESULTS } from '../domain/eligibility.ts'
+import { programmeSchema } from '../domain/programme/schema.ts'
+import { screeningRequestSchema } from '../services/programmes.ts'
 import { newTeamSchema } from '../services/teams.ts'
 import { newUserSchema, userChangeSchema } from '../services/users.ts'
 import { type ApiRoute, apiRoute } from './routing.ts'
@@ -35,6 +38,51 @@ const userCreated = created
   .extend({ passwordLink: z.url().describe('One-time link for the person to choose a password. Shown once.') })
   .meta({ id: 'UserCreated' })
 const userIdParams = z.object({ userId: z.uuid() })
+
+const programmeSummary = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    authority: z.string().describe('Who runs the service described'),
+    summary: z.string(),
+    running: z.boolean().describe('Whether your authority runs this service'),
+  })
+  .meta({ id: 'ProgrammeSummary' })
+
+const programmeDetail = programmeSummary
+  .extend({ definition: programmeSchema.describe('The whole definition, as checked from its file') })
+  .meta({ id: 'Programme' })
+
+const outcomeEnum = z.enum(Object.keys(CRITERION_OUTCOMES) as [keyof typeof CRITERION_OUTCOMES])
+const criterionScreening = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    type: z.string(),
+    outcome: outcomeEnum,
+    explanation: z.string().describe('One sentence in plain English'),
+    source: z.string().optional().describe("The source document's own words"),
+    interpretation: z.string().optional(),
+    question: z.string().optional().describe('For a professional judgement: what the managers decide'),
+    get of() {
+      return z.array(criterionScreening).optional()
+    },
+  })
+  .meta({ id: 'CriterionScreening' })
+
+const screeningBody = z
+  .object({
+    programmeId: z.string(),
+    programmeName: z.string(),
+    on: z.string().describe('The referral date screened on'),
+    result: z.enum(Object.keys(SCREENING_RESULTS) as [keyof typeof SCREENING_RESULTS]),
+    label: z.string(),
+    explanation: z.string(),
+    counts: z.record(outcomeEnum, z.number().int()),
+    criteria: criterionScreening,
+  })
+  .meta({ id: 'Screening' })
+const programmeIdParams = z.object({ programmeId: z.string() })
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const problem = (description: string) => ({ description })
@@ -71,6 +119,58 @@ export function apiV1Routes(services: Services, links: { publicUrl: string }): A
       body: newTeamSchema,
       responses: { 201: { description: 'Created', schema: created }, 400: problem('Invalid fields') },
       handler: async ({ ctx, body }) => ({ status: 201, body: await services.teams.create(ctx, body) }),
+    }),
+    apiRoute({
+      method: 'get',
+      path: '/programmes',
+      access: 'services:view',
+      summary: 'Every service model in the library, and whether your authority runs it',
+      tags: ['services'],
+      responses: { 200: { description: 'Programmes', schema: z.array(programmeSummary) } },
+      handler: async ({ ctx }) => {
+        const running = await services.programmes.runningIds(ctx)
+        return {
+          status: 200,
+          body: services.programmes.library().map((p) => ({
+            id: p.id,
+            name: p.name,
+            authority: p.authority,
+            summary: p.summary,
+            running: running.has(p.id),
+          })),
+        }
+      },
+    }),
+    apiRoute({
+      method: 'get',
+      path: '/programmes/:programmeId',
+      access: 'services:view',
+      summary: 'One programme definition',
+      tags: ['services'],
+      params: programmeIdParams,
+      responses: { 200: { description: 'The programme', schema: programmeDetail }, 404: problem('No such programme') },
+      handler: async ({ ctx, params }) => {
+        const p = services.programmes.get(params.programmeId)
+        const running = (await services.programmes.runningIds(ctx)).has(p.id)
+        return {
+          status: 200,
+          body: { id: p.id, name: p.name, authority: p.authority, summary: p.summary, running, definition: p },
+        }
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/screenings',
+      access: 'services:view',
+      summary: 'Screen facts about a family against one programme, or every programme your authority runs',
+      tags: ['services'],
+      body: screeningRequestSchema,
+      responses: {
+        200: { description: 'Screenings, the best fits first. Nothing is stored.', schema: z.array(screeningBody) },
+        400: problem('Invalid or impossible facts'),
+        404: problem('No such programme'),
+      },
+      handler: async ({ ctx, body }) => ({ status: 200, body: await services.programmes.screen(ctx, body) }),
     }),
     apiRoute({
       method: 'get',

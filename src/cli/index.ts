@@ -6,7 +6,7 @@ import { authority } from '../db/schema/index.ts'
 import { parseRole, ROLES } from '../domain/access.ts'
 import { formatDateTime } from '../domain/dates.ts'
 import { createLogger } from '../logger.ts'
-import { PROGRAMMES_DIR } from '../programmes/library.ts'
+import { loadProgrammeLibrary, PROGRAMMES_DIR } from '../programmes/library.ts'
 import { newTokenSchema } from '../services/apiTokens.ts'
 import { verifyAuditChain } from '../services/audit.ts'
 import type { RequestContext } from '../services/context.ts'
@@ -217,7 +217,12 @@ async function main() {
   try {
     await runCli(
       process.argv.slice(2),
-      createServices(database, () => new Date(), config),
+      createServices(
+        database,
+        () => new Date(),
+        config,
+        loadProgrammeLibrary(config.HEARTH_PROGRAMMES_DIR ?? PROGRAMMES_DIR),
+      ),
       config.publicUrl,
       {
         out: (line) => process.stdout.write(`${line}\n`),

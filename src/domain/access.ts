@@ -27,16 +27,18 @@ export const PERMISSIONS = {
   'account:manage': 'Manage your own account and API tokens',
   'users:manage': 'Create and change user accounts',
   'teams:manage': 'Create and change teams',
+  'services:view': 'See the services and check which one fits a family',
+  'programmes:manage': "Choose the authority's services and change its working-day calendar",
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
 /** What a route needs: a permission, or nothing at all ('public'). */
 export type Access = Permission | 'public'
 
-const EVERYONE: Permission[] = ['home:view', 'account:manage']
+const EVERYONE: Permission[] = ['home:view', 'account:manage', 'services:view']
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  administrator: [...EVERYONE, 'users:manage', 'teams:manage'],
+  administrator: [...EVERYONE, 'users:manage', 'teams:manage', 'programmes:manage'],
   team_manager: EVERYONE,
   practitioner: EVERYONE,
   social_worker: EVERYONE,

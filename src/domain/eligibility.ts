@@ -13,7 +13,7 @@ export type CriterionOutcome = 'met' | 'not-met' | 'judgement' | 'unknown'
 export type ScreeningResult = 'eligible' | 'needs-judgement' | 'needs-information' | 'not-eligible'
 
 export const SCREENING_RESULTS: Record<ScreeningResult, { label: string; explanation: string }> = {
-  eligible: { label: 'Appears eligible', explanation: 'Every criterion is met.' },
+  eligible: { label: 'Appears eligible', explanation: 'The facts given meet the criteria.' },
   'needs-judgement': {
     label: 'Needs professional judgement',
     explanation: 'The facts fit so far; the rest is for the managers to decide.',
@@ -281,11 +281,14 @@ export function allOf(outcomes: CriterionOutcome[]): CriterionOutcome {
   return 'met'
 }
 
-/** One part is enough: one "met" settles it; "not met" only when every part is not met. */
+/**
+ * One part is enough: one "met" settles it; "not met" only when every part is not met. A part
+ * for the managers to judge comes before a missing fact, since their judgement alone can settle it.
+ */
 export function anyOf(outcomes: CriterionOutcome[]): CriterionOutcome {
   if (outcomes.includes('met')) return 'met'
-  if (outcomes.includes('unknown')) return 'unknown'
   if (outcomes.includes('judgement')) return 'judgement'
+  if (outcomes.includes('unknown')) return 'unknown'
   return 'not-met'
 }
 

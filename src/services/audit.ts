@@ -20,6 +20,7 @@ export type AuditAction =
   | 'list'
   | 'create'
   | 'update'
+  | 'delete'
   | 'deactivate'
   | 'reactivate'
   | 'revoke'

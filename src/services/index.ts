@@ -1,23 +1,38 @@
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
+import { loadProgrammeLibrary, type ProgrammeLibrary } from '../programmes/library.ts'
 import { createApiTokenService } from './apiTokens.ts'
 import { createAuditLog } from './audit.ts'
 import { createAuthService } from './auth.ts'
 import type { Clock } from './context.ts'
+import { createProgrammeService } from './programmes.ts'
 import { createSetupService } from './setup.ts'
 import { createTeamService } from './teams.ts'
 import { createUserService } from './users.ts'
 
 export type ServiceConfig = Pick<Config, 'LOCKOUT_ATTEMPTS' | 'LOCKOUT_MINUTES' | 'SETUP_LINK_HOURS'>
 
-/** Every use case, over one database and one clock. */
-export function createServices(database: Database, clock: Clock, config: ServiceConfig) {
+let shippedLibrary: ProgrammeLibrary | undefined
+/** The programmes that come with Hearth, read once. */
+export function shippedProgrammes(): ProgrammeLibrary {
+  shippedLibrary ??= loadProgrammeLibrary()
+  return shippedLibrary
+}
+
+/** Every use case, over one database, one clock and one programme library. */
+export function createServices(
+  database: Database,
+  clock: Clock,
+  config: ServiceConfig,
+  library: ProgrammeLibrary = shippedProgrammes(),
+) {
   const audit = createAuditLog(clock)
   return {
     database,
     clock,
     audit,
-    setup: createSetupService(database, audit, clock, config.SETUP_LINK_HOURS),
+    setup: createSetupService(database, audit, clock, config.SETUP_LINK_HOURS, library),
+    programmes: createProgrammeService(database, audit, clock, library),
     auth: createAuthService(database, audit, clock, {
       attempts: config.LOCKOUT_ATTEMPTS,
       minutes: config.LOCKOUT_MINUTES,

@@ -3,9 +3,11 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { type Database, type HearthDb, queryRows, type Tx } from '../db/client.ts'
 import { appUser, authority, setupLink } from '../db/schema/index.ts'
+import type { ProgrammeLibrary } from '../programmes/library.ts'
 import type { AuditLog } from './audit.ts'
 import type { Clock, RequestContext } from './context.ts'
 import { hashPassword, newPasswordSchema } from './passwords.ts'
+import { chooseAllForFirstAuthority } from './programmes.ts'
 import { hashSecret, newSecret } from './secrets.ts'
 import { emailSchema } from './users.ts'
 
@@ -33,7 +35,13 @@ export const firstRunSchema = z.object({
 })
 export type FirstRun = z.output<typeof firstRunSchema>
 
-export function createSetupService(database: Database, audit: AuditLog, clock: Clock, linkHours: number) {
+export function createSetupService(
+  database: Database,
+  audit: AuditLog,
+  clock: Clock,
+  linkHours: number,
+  library: ProgrammeLibrary,
+) {
   async function authorityCount(runner: HearthDb | Tx = database.db): Promise<number> {
     const [row] = await queryRows<{ n: string | number }>(runner, sql`SELECT hearth_authority_count() AS n`)
     return Number(row.n)
@@ -100,6 +108,7 @@ export function createSetupService(database: Database, audit: AuditLog, clock: C
         await tx.update(setupLink).set({ usedAt: now }).where(isNull(setupLink.usedAt))
         await tx.execute(sql`SELECT set_config('hearth.authority_id', ${authorityId}, true)`)
         await tx.insert(authority).values({ id: authorityId, name: input.authorityName, createdAt: now })
+        await chooseAllForFirstAuthority(tx, authorityId, library, now)
         await tx.insert(appUser).values({
           authorityId,
           id: userId,
@@ -122,12 +131,17 @@ export function createSetupService(database: Database, audit: AuditLog, clock: C
       })
     },
 
-    /** Creates an authority from the command line (automation, a second authority). */
+    /**
+     * Creates an authority from the command line (automation, a second authority). The first
+     * authority on an installation runs every programme in the library; later ones choose.
+     */
     async createAuthority(name: string): Promise<string> {
       const authorityId = randomUUID()
       await database.transaction(async (tx) => {
+        const first = (await authorityCount(tx)) === 0
         await tx.execute(sql`SELECT set_config('hearth.authority_id', ${authorityId}, true)`)
         await tx.insert(authority).values({ id: authorityId, name, createdAt: clock() })
+        if (first) await chooseAllForFirstAuthority(tx, authorityId, library, clock())
         await tx.update(setupLink).set({ usedAt: clock() }).where(isNull(setupLink.usedAt))
         await audit.record(
           tx,

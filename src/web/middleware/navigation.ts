@@ -3,8 +3,10 @@ import { type Access, can } from '../../domain/access.ts'
 
 const ITEMS: { href: string; text: string; access: Access }[] = [
   { href: '/', text: 'Home', access: 'home:view' },
+  { href: '/services', text: 'Services', access: 'services:view' },
   { href: '/admin/teams', text: 'Teams', access: 'teams:manage' },
   { href: '/admin/users', text: 'Users', access: 'users:manage' },
+  { href: '/admin/settings', text: 'Settings', access: 'programmes:manage' },
   { href: '/account/tokens', text: 'API tokens', access: 'account:manage' },
 ]
 
