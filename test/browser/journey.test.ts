@@ -145,3 +145,121 @@ test('signing in works without JavaScript, and errors are summarised', { skip },
   assert.ok(await page.getByText(/You are signed in as Test commissioner/).isVisible())
   await context.close()
 })
+
+test('services: read a service, check which fits a family, and change settings — every page accessible', {
+  skip,
+}, async () => {
+  const authorityId = (await app.services.auth.findByEmail('ada@example.org'))?.authority_id as string
+  const worker = await addUser(app.services, authorityId, 'practitioner')
+  const before = violations.length
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(`${app.baseUrl}/sign-in`)
+  await page.getByLabel('Email address').fill(worker.email)
+  await page.getByLabel('Password', { exact: true }).fill(worker.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+
+  await page.getByRole('link', { name: 'Services' }).click()
+  // The first authority on an installation runs all five services.
+  for (const name of [
+    'STARS',
+    'Staying Together',
+    'Staying Together Team',
+    'Stronger Families Team',
+    'Safer Stronger Families',
+  ]) {
+    assert.ok(
+      await page
+        .getByRole('link', { name: new RegExp(`^${name}`) })
+        .first()
+        .isVisible(),
+      name,
+    )
+  }
+  await check(page, 'services')
+  for (const id of [
+    'tameside-stars',
+    'staying-together',
+    'derby-staying-together',
+    'derbyshire-stronger-families',
+    'lewisham-safer-stronger',
+  ]) {
+    await page.goto(`${app.baseUrl}/services/${id}`)
+    assert.ok(await page.getByRole('img', { name: 'Timeline in weeks from the start of support' }).isVisible(), id)
+    assert.ok(await page.getByRole('table', { name: 'The timeline as a table' }).isVisible(), id)
+    await check(page, `service-${id}`)
+  }
+  await page.goto(`${app.baseUrl}/services/derby-staying-together`)
+  assert.ok(await page.getByText('We read "within 5 days" as 5 working days after the home visit').first().isVisible())
+
+  await page.goto(`${app.baseUrl}/services/check`)
+  await check(page, 'check')
+  await page.getByLabel('Child 1').fill('7')
+  await page.getByLabel('Child 2').fill('1 1 2030')
+  await page.getByLabel('How many children have been removed from either parent before?').fill('-1')
+  await page.getByRole('button', { name: 'Check services' }).click()
+  assert.ok(await page.getByText('There is a problem').isVisible())
+  assert.ok(await page.getByRole('link', { name: /date of birth must be on or before/ }).isVisible())
+  await check(page, 'check-errors')
+  // Nothing typed is lost.
+  assert.equal(await page.getByLabel('Child 1').inputValue(), '7')
+  await page.getByLabel('Child 2').fill('')
+  await page.getByLabel('How many children have been removed from either parent before?').fill('0')
+  await page.getByLabel('Child 1').fill('9')
+  await page.getByLabel('Level 3: targeted early help or complex needs').check()
+  await page.getByLabel('Frequent missing episodes').check()
+  await page.getByRole('button', { name: 'Check services' }).click()
+  const first = page.locator('.govuk-summary-card').first()
+  assert.equal((await first.locator('.govuk-summary-card__title').textContent())?.trim(), 'Staying Together Team')
+  assert.ok(await first.getByText('Appears eligible').isVisible())
+  assert.ok(await first.getByText('The child is 9 on').isVisible())
+  await check(page, 'check-results')
+  await context.close()
+
+  // Without JavaScript the check works the same.
+  const noScript = await (await browser.newContext({ javaScriptEnabled: false })).newPage()
+  await noScript.goto(`${app.baseUrl}/sign-in`)
+  await noScript.getByLabel('Email address').fill(worker.email)
+  await noScript.getByLabel('Password', { exact: true }).fill(worker.password)
+  await noScript.getByRole('button', { name: 'Sign in' }).click()
+  await noScript.goto(`${app.baseUrl}/services/check`)
+  await noScript.getByLabel('Child 1').fill('16')
+  await noScript
+    .getByRole('group', { name: /presenting as homeless/ })
+    .getByLabel('Yes')
+    .check()
+  await noScript
+    .getByRole('group', { name: /allocated social worker/ })
+    .getByLabel('Yes')
+    .check()
+  await noScript.getByRole('button', { name: 'Check services' }).click()
+  assert.ok(await noScript.getByText('A young person aged 16 or 17 is presenting as homeless.').isVisible())
+
+  // An administrator chooses services and adds a calendar change.
+  const admin = await (await browser.newContext()).newPage()
+  await admin.goto(`${app.baseUrl}/sign-in`)
+  await admin.getByLabel('Email address').fill('ada@example.org')
+  await admin.getByLabel('Password', { exact: true }).fill('a long synthetic password')
+  await admin.getByRole('button', { name: 'Sign in' }).click()
+  await admin.getByRole('link', { name: 'Settings' }).click()
+  await check(admin, 'settings-services')
+  await admin.getByLabel(/STARS/).uncheck()
+  await admin.getByRole('button', { name: 'Save services' }).click()
+  assert.ok(await admin.getByText('The services your authority runs have been saved.').isVisible())
+  assert.equal(await admin.getByLabel(/STARS/).isChecked(), false)
+  await admin.getByRole('link', { name: 'Working-day calendar' }).click()
+  await check(admin, 'settings-calendar')
+  await admin.getByRole('button', { name: 'Add change' }).click()
+  await check(admin, 'settings-calendar-errors')
+  await admin.getByLabel('Day', { exact: true }).fill('4')
+  await admin.getByLabel('Month', { exact: true }).fill('6')
+  await admin.getByLabel('Year', { exact: true }).fill('2029')
+  await admin.getByLabel('Name of the day').fill('A proclaimed holiday')
+  await admin.getByLabel('It is a holiday (not a working day)').check()
+  await admin.getByRole('button', { name: 'Add change' }).click()
+  assert.ok(await admin.getByText('4 June 2029 has been added to the calendar.').isVisible())
+  await admin.goto(`${app.baseUrl}/services`)
+  assert.ok(await admin.getByRole('heading', { name: 'Other service models in the library' }).isVisible())
+
+  assert.deepEqual(violations.slice(before), [], `axe found problems:\n${violations.slice(before).join('\n')}`)
+})

@@ -50,12 +50,10 @@ export function settingsRoutes(services: Services): PageRoute[] {
           await services.programmes.choose(requestContext(req, res), ids)
         } catch (error) {
           if (!(error instanceof InvalidInputError)) throw error
-          return res
-            .status(400)
-            .render('admin/views/settings-services.njk', {
-              ...(await servicesPage(req, res)),
-              errors: formErrors(error.fields),
-            })
+          return res.status(400).render('admin/views/settings-services.njk', {
+            ...(await servicesPage(req, res)),
+            errors: formErrors(error.fields),
+          })
         }
         req.session.flash = { type: 'success', text: 'The services your authority runs have been saved.' }
         res.redirect(303, '/admin/settings/services')
@@ -80,13 +78,11 @@ export function settingsRoutes(services: Services): PageRoute[] {
         )
         const date = `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
         const rerender = async (fields: Record<string, string>) =>
-          res
-            .status(400)
-            .render('admin/views/settings-calendar.njk', {
-              ...(await calendarPage(req, res)),
-              answers,
-              errors: formErrors(fields),
-            })
+          res.status(400).render('admin/views/settings-calendar.njk', {
+            ...(await calendarPage(req, res)),
+            answers,
+            errors: formErrors(fields),
+          })
         if (!day || !month || !year || !/^\d+$/.test(day + month + year) || !isIsoDate(date)) {
           return rerender({ 'date-day': 'Enter a real date, like 4 6 2029' })
         }

@@ -1,4 +1,4 @@
-import type { ScreeningFacts } from '../../domain/eligibility.ts'
+import { impossibleFacts, type ScreeningFacts } from '../../domain/eligibility.ts'
 import { type IsoDate, isIsoDate, isoDate } from '../../domain/isoDate.ts'
 import { PRESENTING_INDICATORS } from '../../domain/programme/vocabulary.ts'
 import { type FormErrors, formErrors } from '../forms.ts'
@@ -34,9 +34,11 @@ export function parseChild(text: string): { age: number } | { dateOfBirth: IsoDa
 
 export type CheckFormResult = { ok: true; facts: ScreeningFacts } | { ok: false; errors: FormErrors }
 
-export function parseCheckForm(body: Body): CheckFormResult {
+/** Reads the form; `on` is the referral date, so that impossible facts are reported with the rest. */
+export function parseCheckForm(body: Body, on: IsoDate): CheckFormResult {
   const fields: Record<string, string> = {}
   const children: ScreeningFacts['children'] = []
+  const boxOfChild: string[] = []
   CHILD_FIELDS.forEach((name, index) => {
     const text = one(body[name])
     if (!text) return
@@ -47,6 +49,7 @@ export function parseCheckForm(body: Body): CheckFormResult {
       fields[name] = `Enter child ${index + 1}'s age as a number from 0 to 25`
     } else {
       children.push(child)
+      boxOfChild.push(name)
     }
   })
 
@@ -79,25 +82,34 @@ export function parseCheckForm(body: Body): CheckFormResult {
     (i): i is keyof typeof PRESENTING_INDICATORS => i in PRESENTING_INDICATORS,
   )
 
-  if (Object.keys(fields).length > 0) return { ok: false, errors: formErrors(fields) }
-  return {
-    ok: true,
-    facts: {
-      children,
-      ...(expecting === 'no'
-        ? { expectingBaby: false }
-        : expecting === 'yes' || expectedDeliveryDate
-          ? { expectingBaby: true }
-          : {}),
-      ...(expectedDeliveryDate ? { expectedDeliveryDate } : {}),
-      ...(previousRemovals !== undefined ? { previousRemovals } : {}),
-      ...(['1', '2', '3', '4'].includes(level) ? { safeguardingLevel: Number(level) } : {}),
-      indicators,
-      ...optionalFlag('youngPersonHomeless', yesNo(one(body.homeless))),
-      ...optionalFlag('socialWorkerAllocated', yesNo(one(body.socialWorker))),
-      ...optionalFlag('childInNeedStepDown', yesNo(one(body.stepDown))),
-    },
+  const facts: ScreeningFacts = {
+    children,
+    ...(expecting === 'no'
+      ? { expectingBaby: false }
+      : expecting === 'yes' || expectedDeliveryDate
+        ? { expectingBaby: true }
+        : {}),
+    ...(expectedDeliveryDate ? { expectedDeliveryDate } : {}),
+    ...(previousRemovals !== undefined ? { previousRemovals } : {}),
+    ...(['1', '2', '3', '4'].includes(level) ? { safeguardingLevel: Number(level) } : {}),
+    indicators,
+    ...optionalFlag('youngPersonHomeless', yesNo(one(body.homeless))),
+    ...optionalFlag('socialWorkerAllocated', yesNo(one(body.socialWorker))),
+    ...optionalFlag('childInNeedStepDown', yesNo(one(body.stepDown))),
   }
+  for (const problem of impossibleFacts(facts, on)) {
+    // A child with neither age nor date of birth cannot come from this form: each box is one or the other.
+    const field = problem.path[0] === 'children' ? boxOfChild[Number(problem.path[1])] : undefined
+    fields[field ?? fieldForFact(['facts', ...problem.path].join('.'))] ??= problem.message
+  }
+  if (Object.keys(fields).length > 0) return { ok: false, errors: formErrors(orderedLikeTheForm(fields)) }
+  return { ok: true, facts }
+}
+
+const FORM_ORDER = [...CHILD_FIELDS, 'dueDate-day', 'previousRemovals']
+/** The error summary lists problems in the order the fields are on the page. */
+function orderedLikeTheForm(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => FORM_ORDER.indexOf(a) - FORM_ORDER.indexOf(b)))
 }
 
 function optionalFlag<K extends string>(key: K, value: boolean | undefined): Partial<Record<K, boolean>> {

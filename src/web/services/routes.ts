@@ -91,7 +91,7 @@ export function serviceRoutes(services: Services): PageRoute[] {
           indicators: Array.isArray(body.indicators) ? body.indicators : body.indicators ? [body.indicators] : [],
         }
         const ctx = requestContext(req, res)
-        const form = parseCheckForm(body)
+        const form = parseCheckForm(body, londonDate(services.clock()))
         if (!form.ok) return res.status(400).render('services/views/check.njk', await checkModel(form.errors))
         try {
           const screenings = await services.programmes.screen(ctx, { facts: form.facts })

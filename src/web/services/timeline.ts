@@ -101,6 +101,11 @@ export function timelineFor(programme: Programme): Timeline {
   for (const timescale of programme.timescales) {
     const anchor = timescale.from[0] as keyof typeof CASE_EVENTS
     const start = eventAt.get(anchor)
+    // What meets a timescale happens, at the latest, when it falls due: later timescales can count from there.
+    if (start !== undefined) {
+      for (const event of timescale.metBy)
+        if (!eventAt.has(event)) eventAt.set(event, start + inWeeks(timescale.within))
+    }
     items.push({
       kind: 'timescale',
       label: timescale.name,
