@@ -26,6 +26,8 @@ before(async () => {
   params.userId = target.id
   params.token = await app.services.users.issuePasswordLink(cli, target.id)
   params.tokenId = (await app.services.apiTokens.create(cli, userId, 'walk')).id
+  params.programmeId = 'derby-staying-together'
+  params.date = '2029-06-04'
   for (const role of ROLES) {
     const person = await addUser(app.services, authorityId, role, teamId)
     const client = new WebClient(app.baseUrl)
