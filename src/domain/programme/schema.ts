@@ -228,6 +228,9 @@ export const programmeSchema = z
     referral: z.object({
       routes: z.array(z.object({ ...named })).min(1),
       caseDiscussion: z.object({ required: z.boolean(), source, interpretation }).optional(),
+      decisionWithin: durationSchema
+        .optional()
+        .describe('How soon a referral needs a decision, from when it is received; 1 working day if left out'),
     }),
     eligibility: z.object({
       summary: text,
