@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { type ExtractTablesWithRelations, type SQL, sql } from 'drizzle-orm'
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
@@ -69,6 +70,9 @@ function scoped(db: HearthDb) {
   }
 }
 
+/** PostgreSQL extensions Hearth uses, built into PGlite (a server has them in its contrib package). */
+const extensions = { pg_trgm }
+
 async function createEmbeddedDatabase(options: DatabaseOptions): Promise<Database> {
   let lock: DataDirLock | undefined
   let client: PGlite
@@ -77,13 +81,13 @@ async function createEmbeddedDatabase(options: DatabaseOptions): Promise<Databas
     mkdirSync(dir, { recursive: true })
     lock = lockDataDir(dir)
     try {
-      client = await PGlite.create({ dataDir: path.join(dir, 'pgdata') })
+      client = await PGlite.create({ dataDir: path.join(dir, 'pgdata'), extensions })
     } catch (error) {
       lock.release()
       throw error
     }
   } else {
-    client = await PGlite.create()
+    client = await PGlite.create({ extensions })
   }
   try {
     // PGlite has one connection: migrations first, then the application's role for good.

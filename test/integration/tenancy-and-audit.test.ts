@@ -27,6 +27,23 @@ before(async () => {
 after(() => db.close())
 
 describe('tenancy', () => {
+  test('every table with an authority_id has row-level security and a tenant policy', async () => {
+    const rows = await db.database.asOwner((tx) =>
+      queryRows<{ table: string; secured: boolean; policies: number }>(
+        tx,
+        sql`SELECT c.relname AS table, c.relrowsecurity AS secured,
+                   (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'tenant_isolation') AS policies
+            FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+            WHERE c.relkind = 'r' AND a.attname = 'authority_id' AND c.relnamespace = 'public'::regnamespace`,
+      ),
+    )
+    assert.ok(rows.length >= 10)
+    for (const row of rows) {
+      assert.equal(row.secured, true, `${row.table} has row-level security`)
+      assert.equal(row.policies, 1, `${row.table} has a tenant_isolation policy`)
+    }
+  })
+
   test('a query that forgets the authority gets zero rows (row-level security)', async () => {
     const unscoped = await db.database.db.select().from(appUser)
     assert.equal(unscoped.length, 0)
