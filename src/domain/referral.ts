@@ -58,7 +58,7 @@ export interface DecisionProblem {
  * not met needs a written rationale; a pathway is chosen at acceptance when the programme says so.
  */
 export function decisionProblems(
-  programme: Programme,
+  programme: Programme | undefined,
   status: ReferralStatus,
   screening: Screening | undefined,
   decision: Decision,
@@ -70,6 +70,10 @@ export function decisionProblems(
   }
   switch (decision.outcome) {
     case 'accept': {
+      if (!programme) {
+        problems.push({ field: 'outcome', message: 'Choose the service before accepting' })
+        break
+      }
       const choosesNow = programme.pathways.length > 0 && programme.pathwayChosenAt?.event === 'accepted'
       if (choosesNow && !decision.pathway) problems.push({ field: 'pathway', message: 'Choose the pathway' })
       if (decision.pathway && !programme.pathways.some((p) => p.id === decision.pathway)) {

@@ -30,6 +30,8 @@ export type AuditAction =
   | 'account-locked'
   | 'password-set'
   | 'password-link-issued'
+  | 'decide'
+  | 'link'
 
 export interface AuditInput {
   action: AuditAction

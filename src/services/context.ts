@@ -4,7 +4,8 @@ export type Clock = () => Date
 
 /** Who is acting. Every use case that reads or changes tenant data receives one. */
 export interface Actor {
-  type: 'user' | 'token' | 'cli' | 'system'
+  /** 'public': someone without an account, such as a parent using the referral form. */
+  type: 'user' | 'token' | 'cli' | 'system' | 'public'
   authorityId: string
   /** The person: the signed-in user, or the token's owner. */
   userId?: string

@@ -6,6 +6,7 @@ import { createAuditLog } from './audit.ts'
 import { createAuthService } from './auth.ts'
 import type { Clock } from './context.ts'
 import { createProgrammeService } from './programmes.ts'
+import { createReferralService } from './referrals.ts'
 import { createSetupService } from './setup.ts'
 import { createTeamService } from './teams.ts'
 import { createUserService } from './users.ts'
@@ -27,12 +28,14 @@ export function createServices(
   library: ProgrammeLibrary = shippedProgrammes(),
 ) {
   const audit = createAuditLog(clock)
+  const programmes = createProgrammeService(database, audit, clock, library)
   return {
     database,
     clock,
     audit,
     setup: createSetupService(database, audit, clock, config.SETUP_LINK_HOURS, library),
-    programmes: createProgrammeService(database, audit, clock, library),
+    programmes,
+    referrals: createReferralService(database, audit, clock, programmes),
     auth: createAuthService(database, audit, clock, {
       attempts: config.LOCKOUT_ATTEMPTS,
       minutes: config.LOCKOUT_MINUTES,
