@@ -13,14 +13,25 @@ export function openApiDocument(routes: ApiRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of routes) {
     const openPath = route.path.replace(/:(\w+)/g, '{$1}')
-    const parameters = route.params
+    const pathParameters = route.params
       ? Object.entries((route.params as z.ZodObject).shape).map(([name, schema]) => ({
           name,
           in: 'path',
           required: true,
           schema: toSchema(schema as z.ZodType, 'input'),
         }))
-      : undefined
+      : []
+    const queryParameters = route.query
+      ? Object.entries((route.query as z.ZodObject).shape).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: false,
+          ...((schema as z.ZodType).description ? { description: (schema as z.ZodType).description } : {}),
+          schema: toSchema(schema as z.ZodType, 'input'),
+        }))
+      : []
+    const parameters =
+      pathParameters.length + queryParameters.length ? [...pathParameters, ...queryParameters] : undefined
     const responses: Record<string, unknown> = {}
     for (const [status, response] of Object.entries(route.responses)) {
       responses[status] = {

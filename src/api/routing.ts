@@ -9,7 +9,11 @@ import { fieldErrors, sendProblem } from './problem.ts'
  * it answers, and its handler. The OpenAPI document is generated from these declarations,
  * and a test walks them for every role.
  */
-export interface ApiRoute<P extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface ApiRoute<
+  P extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+> {
   method: 'get' | 'post' | 'patch' | 'delete'
   /** Express form, e.g. /users/:userId */
   path: string
@@ -17,6 +21,8 @@ export interface ApiRoute<P extends z.ZodType = z.ZodType, B extends z.ZodType =
   summary: string
   tags: string[]
   params?: P
+  /** Query string filters: an object of optional strings. */
+  query?: Q
   body?: B
   /** Status code → schema of the response body. */
   responses: Record<number, { description: string; schema?: z.ZodType }>
@@ -24,12 +30,15 @@ export interface ApiRoute<P extends z.ZodType = z.ZodType, B extends z.ZodType =
     req: Request
     res: Response
     params: z.output<P>
+    query: z.output<Q>
     body: z.output<B>
     ctx: RequestContext
   }) => Promise<{ status: number; body?: unknown }>
 }
 
-export function apiRoute<P extends z.ZodType, B extends z.ZodType>(route: ApiRoute<P, B>): ApiRoute {
+export function apiRoute<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType = z.ZodType>(
+  route: ApiRoute<P, B, Q>,
+): ApiRoute {
   return route as unknown as ApiRoute
 }
 
@@ -50,6 +59,10 @@ export function mountApiRoutes(router: Router, routes: ApiRoute[]) {
       const actor = res.locals.actor
       const params = route.params ? route.params.safeParse(req.params) : { success: true as const, data: {} }
       if (!params.success) return sendProblem(res, 404, 'No such record.')
+      const query = route.query ? route.query.safeParse(req.query) : { success: true as const, data: {} }
+      if (!query.success) {
+        return sendProblem(res, 400, 'Some query parameters are not valid.', { errors: fieldErrors(query.error) })
+      }
       let body: unknown
       if (route.body) {
         const parsed = route.body.safeParse(req.body ?? {})
@@ -62,6 +75,7 @@ export function mountApiRoutes(router: Router, routes: ApiRoute[]) {
         req,
         res,
         params: params.data,
+        query: query.data,
         body,
         ctx: { actor, requestId: String(req.id) },
       })

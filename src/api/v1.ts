@@ -2,8 +2,10 @@ import { z } from 'zod'
 import { ROLES } from '../domain/access.ts'
 import { CRITERION_OUTCOMES, SCREENING_RESULTS } from '../domain/eligibility.ts'
 import { programmeSchema } from '../domain/programme/schema.ts'
+import { REFERRAL_STATUSES, type ReferralStatus } from '../domain/referral.ts'
 import type { Services } from '../services/index.ts'
 import { screeningRequestSchema } from '../services/programmes.ts'
+import { referralInputSchema } from '../services/referralInput.ts'
 import { newTeamSchema } from '../services/teams.ts'
 import { newUserSchema, userChangeSchema } from '../services/users.ts'
 import { type ApiRoute, apiRoute } from './routing.ts'
@@ -83,6 +85,69 @@ const screeningBody = z
   })
   .meta({ id: 'Screening' })
 const programmeIdParams = z.object({ programmeId: z.string() })
+
+const referralStatus = z.enum(Object.keys(REFERRAL_STATUSES) as [ReferralStatus])
+const referralCreated = z
+  .object({ id: z.uuid(), reference: z.string().describe('HRT-2026-000123: quote it to the family and the team') })
+  .meta({ id: 'ReferralCreated' })
+const referralPersonBody = z.object({
+  id: z.uuid(),
+  role: z.enum(['child', 'unborn', 'adult']),
+  givenName: z.string(),
+  familyName: z.string(),
+  dateOfBirth: z.string().nullable(),
+  expectedDueDate: z.string().nullable(),
+  relationship: z.string().nullable(),
+  personId: z.uuid().nullable().describe('The known person this entry was linked to, once matched'),
+})
+const referralSummary = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    programmeId: z.string().nullable(),
+    route: z.string(),
+    status: referralStatus,
+    receivedAt: z.iso.datetime(),
+    decisionDueAt: z.iso.datetime(),
+    screeningResult: z.enum(Object.keys(SCREENING_RESULTS) as [keyof typeof SCREENING_RESULTS]).nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'ReferralSummary' })
+const referralDetail = referralSummary
+  .extend({
+    people: z.array(referralPersonBody),
+    indicators: z.array(z.string()),
+    whatIsHappening: z.string(),
+    hopedChange: z.string().nullable(),
+    caseId: z.uuid().nullable(),
+    screening: screeningBody.nullable(),
+  })
+  .meta({ id: 'Referral' })
+const referralQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .describe(`Comma-separated statuses: ${Object.keys(REFERRAL_STATUSES).join(', ')}`)
+    .refine(
+      (v) => !v || v.split(',').every((s) => s in REFERRAL_STATUSES),
+      `Use statuses from: ${Object.keys(REFERRAL_STATUSES).join(', ')}`,
+    ),
+  programmeId: z.string().optional(),
+})
+const referralIdParams = z.object({ referralId: z.uuid() })
+
+type ReferralRow = Awaited<ReturnType<Services['referrals']['get']>>['row']
+const summaryOf = (row: ReferralRow, screeningResult: string | undefined) => ({
+  id: row.id,
+  reference: row.reference,
+  programmeId: row.programmeId,
+  route: row.route,
+  status: row.status,
+  receivedAt: row.receivedAt.toISOString(),
+  decisionDueAt: row.decisionDueAt.toISOString(),
+  screeningResult: screeningResult ?? null,
+  version: row.version,
+})
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const problem = (description: string) => ({ description })
@@ -171,6 +236,71 @@ export function apiV1Routes(services: Services, links: { publicUrl: string }): A
         404: problem('No such programme'),
       },
       handler: async ({ ctx, body }) => ({ status: 200, body: await services.programmes.screen(ctx, body) }),
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/referrals',
+      access: 'referrals:create',
+      summary: 'Refer a family to a service (stored whole, or not at all)',
+      tags: ['referrals'],
+      body: referralInputSchema,
+      responses: { 201: { description: 'Received', schema: referralCreated }, 400: problem('Invalid fields') },
+      handler: async ({ ctx, body }) => ({
+        status: 201,
+        body: await services.referrals.create(ctx, body, 'api', await services.programmes.calendar(ctx)),
+      }),
+    }),
+    apiRoute({
+      method: 'get',
+      path: '/referrals',
+      access: 'referrals:manage',
+      summary: 'Referrals in your authority, newest first',
+      tags: ['referrals'],
+      query: referralQuery,
+      responses: {
+        200: { description: 'Referrals', schema: z.array(referralSummary) },
+        400: problem('Invalid filter'),
+      },
+      handler: async ({ ctx, query }) => {
+        const list = await services.referrals.list(ctx, {
+          status: query.status ? (query.status.split(',') as ReferralStatus[]) : undefined,
+          programmeId: query.programmeId,
+        })
+        return { status: 200, body: list.map((r) => summaryOf(r.row, r.screening?.result)) }
+      },
+    }),
+    apiRoute({
+      method: 'get',
+      path: '/referrals/:referralId',
+      access: 'referrals:manage',
+      summary: 'One referral, with its people and screening',
+      tags: ['referrals'],
+      params: referralIdParams,
+      responses: { 200: { description: 'The referral', schema: referralDetail }, 404: problem('No such referral') },
+      handler: async ({ ctx, params }) => {
+        const r = await services.referrals.get(ctx, params.referralId)
+        return {
+          status: 200,
+          body: {
+            ...summaryOf(r.row, r.screening?.result),
+            people: r.people.map((p) => ({
+              id: p.id,
+              role: p.role,
+              givenName: p.givenName,
+              familyName: p.familyName,
+              dateOfBirth: p.dateOfBirth,
+              expectedDueDate: p.expectedDueDate,
+              relationship: p.relationship,
+              personId: p.personId,
+            })),
+            indicators: r.row.indicators,
+            whatIsHappening: r.row.whatIsHappening,
+            hopedChange: r.row.hopedChange,
+            caseId: r.caseId ?? null,
+            screening: r.screening ?? null,
+          },
+        }
+      },
     }),
     apiRoute({
       method: 'get',

@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'teams:manage': 'Create and change teams',
   'services:view': 'See the services and check which one fits a family',
   'programmes:manage': "Choose the authority's services and change its working-day calendar",
+  'referrals:create': 'Refer a family from inside Hearth',
+  'referrals:manage': 'Screen referrals, match people, hold case discussions and decide',
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -39,9 +41,9 @@ const EVERYONE: Permission[] = ['home:view', 'account:manage', 'services:view']
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   administrator: [...EVERYONE, 'users:manage', 'teams:manage', 'programmes:manage'],
-  team_manager: EVERYONE,
+  team_manager: [...EVERYONE, 'referrals:create', 'referrals:manage'],
   practitioner: EVERYONE,
-  social_worker: EVERYONE,
+  social_worker: [...EVERYONE, 'referrals:create'],
   commissioner: EVERYONE,
 }
 

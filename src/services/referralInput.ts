@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { addDays, formatIsoDate, type IsoDate, isIsoDate } from '../domain/isoDate.ts'
 import { isValidNhsNumber, normaliseNhsNumber, normalisePostcode } from '../domain/identifiers.ts'
+import { addDays, formatIsoDate, type IsoDate, isIsoDate } from '../domain/isoDate.ts'
 import { keysOf, PRESENTING_INDICATORS } from '../domain/programme/vocabulary.ts'
 
 /**
@@ -30,7 +30,10 @@ const nhsNumber = z
   .string()
   .optional()
   .transform((v) => (v ? normaliseNhsNumber(v) : undefined))
-  .refine((v) => v === undefined || isValidNhsNumber(v), 'Enter a valid NHS number, like 943 476 5919, or leave it blank')
+  .refine(
+    (v) => v === undefined || isValidNhsNumber(v),
+    'Enter a valid NHS number, like 943 476 5919, or leave it blank',
+  )
 
 const email = z.email('Enter an email address in the correct format, like name@example.org').max(254)
 
@@ -93,7 +96,7 @@ export const referralInputSchema = z.object({
   postcode: z
     .string()
     .optional()
-    .transform((v) => (v ? normalisePostcode(v) ?? v : undefined))
+    .transform((v) => (v ? (normalisePostcode(v) ?? v) : undefined))
     .refine((v) => v === undefined || normalisePostcode(v) !== undefined, 'Enter a real postcode, like DE1 2FS'),
   indicators: z.array(z.enum(keysOf(PRESENTING_INDICATORS))).default([]),
   whatIsHappening: text('what is happening for the family', 5000),

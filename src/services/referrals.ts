@@ -15,8 +15,8 @@ import {
 } from '../db/schema/index.ts'
 import type { Calendar } from '../domain/calendar.ts'
 import { type Screening, type ScreeningFacts, screen } from '../domain/eligibility.ts'
-import { type IsoDate, londonDate, yearOf } from '../domain/isoDate.ts'
 import { referralReference } from '../domain/identifiers.ts'
+import { type IsoDate, londonDate, yearOf } from '../domain/isoDate.ts'
 import { phoneticKey } from '../domain/names.ts'
 import type { Programme } from '../domain/programme/schema.ts'
 import {
@@ -62,12 +62,7 @@ export function factsOfReferral(row: ReferralRow, people: ReferralPersonRow[]): 
   }
 }
 
-export function createReferralService(
-  database: Database,
-  audit: AuditLog,
-  clock: Clock,
-  programmes: ProgrammeService,
-) {
+export function createReferralService(database: Database, audit: AuditLog, clock: Clock, programmes: ProgrammeService) {
   async function nextReference(tx: Tx, authorityId: string, year: number): Promise<string> {
     const [row] = await tx
       .insert(referralCounter)
@@ -399,14 +394,22 @@ export function createReferralService(
           await load(tx, authorityId, id)
           throw new ConflictError()
         }
-        await audit.record(tx, ctx, { action: 'update', recordType: 'referral', recordId: id, details: { part: 'facts' } })
+        await audit.record(tx, ctx, {
+          action: 'update',
+          recordType: 'referral',
+          recordId: id,
+          details: { part: 'facts' },
+        })
       })
     },
 
     async recordDiscussion(
       ctx: RequestContext,
       id: string,
-      input: Omit<typeof caseDiscussion.$inferInsert, 'authorityId' | 'referralId' | 'id' | 'recordedBy' | 'recordedAt'>,
+      input: Omit<
+        typeof caseDiscussion.$inferInsert,
+        'authorityId' | 'referralId' | 'id' | 'recordedBy' | 'recordedAt'
+      >,
     ) {
       const authorityId = ctx.actor.authorityId
       const discussionId = randomUUID()
@@ -445,7 +448,8 @@ export function createReferralService(
         if (decision.outcome === 'accept' && people.some((p) => !p.personId)) {
           problems.push({ field: 'outcome', message: 'Check each person against the people already known first' })
         }
-        if (problems.length > 0) throw new InvalidInputError(Object.fromEntries(problems.map((p) => [p.field, p.message])))
+        if (problems.length > 0)
+          throw new InvalidInputError(Object.fromEntries(problems.map((p) => [p.field, p.message])))
         const now = clock()
         const decisionId = randomUUID()
         await tx.insert(referralDecision).values({
@@ -484,7 +488,15 @@ export function createReferralService(
             .values(linked.map(([personId, role]) => ({ authorityId, caseId: caseId as string, personId, role })))
           await tx.insert(caseEvent).values([
             { authorityId, caseId, id: randomUUID(), type: 'referral-received', at: row.receivedAt, recordedAt: now },
-            { authorityId, caseId, id: randomUUID(), type: 'accepted', at: now, recordedBy: ctx.actor.userId, recordedAt: now },
+            {
+              authorityId,
+              caseId,
+              id: randomUUID(),
+              type: 'accepted',
+              at: now,
+              recordedBy: ctx.actor.userId,
+              recordedAt: now,
+            },
           ])
         }
         const referrer = row.referrer as { email?: string }

@@ -27,6 +27,7 @@ before(async () => {
   params.token = await app.services.users.issuePasswordLink(cli, target.id)
   params.tokenId = (await app.services.apiTokens.create(cli, userId, 'walk')).id
   params.programmeId = 'derby-staying-together'
+  params.referralId = '00000000-0000-4000-8000-00000000abcd'
   params.date = '2029-06-04'
   for (const role of ROLES) {
     const person = await addUser(app.services, authorityId, role, teamId)

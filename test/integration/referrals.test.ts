@@ -210,3 +210,65 @@ describe('person matching', () => {
     )
   })
 })
+
+describe('referrals in the API', () => {
+  async function tokenFor(role: 'team_manager' | 'social_worker' | 'practitioner') {
+    const user = await addUser(app.services, authorityId, role)
+    return (await app.services.apiTokens.create({ actor: { type: 'cli', authorityId } }, user.id, 'tests')).token
+  }
+  const call = (token: string, path: string, json?: unknown) =>
+    fetch(`${app.baseUrl}/api/v1${path}`, {
+      method: json === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    })
+
+  test('a social worker refers a family; a team manager finds it in the list and reads it', async () => {
+    const socialWorker = await tokenFor('social_worker')
+    const body = {
+      programmeId: 'staying-together',
+      referrer: {
+        type: 'professional',
+        name: 'Sol Worker',
+        organisation: 'Northshire Children’s Services',
+        role: 'Social worker',
+        email: 'sol@example.org',
+      },
+      children: [{ givenName: 'Jordan', familyName: 'Ellis', dateOfBirth: '2010-06-15' }],
+      whatIsHappening: 'Jordan and his dad argue most nights; Jordan has asked to leave home.',
+      consent: { familyAgreed: true, sharingAgreed: true },
+      facts: { socialWorkerAllocated: true },
+    }
+    const created = await call(socialWorker, '/referrals', body)
+    assert.equal(created.status, 201)
+    const { id, reference } = (await created.json()) as { id: string; reference: string }
+    assert.match(reference, /^HRT-2026-/)
+
+    const manager = await tokenFor('team_manager')
+    const list = (await (await call(manager, '/referrals?status=new&programmeId=staying-together')).json()) as {
+      id: string
+      screeningResult: string
+    }[]
+    assert.ok(list.some((r) => r.id === id))
+    const detail = await (await call(manager, `/referrals/${id}`)).json()
+    assert.equal(detail.people[0].givenName, 'Jordan')
+    assert.equal(detail.screening.result, 'needs-judgement')
+
+    // A practitioner cannot see the inbox; a bad filter is a 400 problem; a bad date names the field.
+    assert.equal((await call(await tokenFor('practitioner'), '/referrals')).status, 403)
+    assert.equal((await call(manager, '/referrals?status=lost')).status, 400)
+    const bad = await call(socialWorker, '/referrals', {
+      ...body,
+      children: [{ givenName: 'Jordan', familyName: 'Ellis', dateOfBirth: '2030-01-01' }],
+    })
+    assert.equal(bad.status, 400)
+    const problem = (await bad.json()) as { errors: { name: string }[] }
+    assert.deepEqual(
+      problem.errors.map((e) => e.name),
+      ['children.0.dateOfBirth'],
+    )
+  })
+})
