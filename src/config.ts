@@ -68,6 +68,29 @@ export const settings = {
     schema: positiveInt.default(72),
     description: 'How long a set-up or password link stays valid.',
   },
+  SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    description: 'Send email through this SMTP server, e.g. smtp://user:pass@mail.example.org:587.',
+  },
+  MAIL_FROM: {
+    schema: z.string().min(3).default('Hearth <hearth@localhost>'),
+    description: 'The From address of email Hearth sends by SMTP.',
+  },
+  NOTIFY_API_KEY: {
+    schema: z.string().min(74).optional(),
+    description: 'Send email through GOV.UK Notify with this API key (instead of SMTP).',
+  },
+  NOTIFY_BASE_URL: {
+    schema: z.url().default('https://api.notifications.service.gov.uk'),
+    description: 'GOV.UK Notify API address.',
+  },
+  NOTIFY_TEMPLATE_ID: {
+    schema: z.uuid().optional(),
+    description: 'A Notify email template with ((subject)) and ((body)) placeholders.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'Log level. Logs never carry personal data.',
@@ -122,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, randomSecret = 
       problems.push('LOG_LEVEL debug and trace are not allowed in production')
     }
   }
+  if (raw.NOTIFY_API_KEY && !raw.NOTIFY_TEMPLATE_ID) problems.push('NOTIFY_TEMPLATE_ID is needed with NOTIFY_API_KEY')
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { createDatabase, errorSummary } from './db/client.ts'
 import { DataDirLockedError } from './db/lock.ts'
 import { createLogger } from './logger.ts'
+import { notifierFromConfig } from './notify/notifier.ts'
 import {
   loadProgrammeLibrary,
   PROGRAMMES_DIR,
@@ -48,7 +49,8 @@ async function main() {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     logger,
   })
-  const services = createServices(database, () => new Date(), config, library)
+  const notifier = notifierFromConfig(config)
+  const services = createServices(database, () => new Date(), config, { library, notifier })
   const { app, sessionStore } = createApp(services, config, logger)
 
   const server: Server = app.listen(config.PORT, config.HOST)
@@ -86,6 +88,20 @@ async function main() {
     sessionStore.purgeExpired().catch((error) => logger.warn({ err: errorSummary(error) }, 'could not purge sessions'))
   }, 10 * 60_000)
   purge.unref()
+  // Email waits in the outbox until it is sent; this loop sends it and retries failures.
+  if (notifier.kind === 'none') logger.warn('email is not set up (SMTP_URL or NOTIFY_API_KEY): messages wait unsent')
+  let delivering = false
+  const deliver = setInterval(() => {
+    if (delivering) return
+    delivering = true
+    services.notifications
+      .deliverDue()
+      .catch((error) => logger.warn({ err: errorSummary(error) }, 'could not deliver email'))
+      .finally(() => {
+        delivering = false
+      })
+  }, 30_000)
+  deliver.unref()
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -93,6 +109,8 @@ async function main() {
     stopping = true
     logger.info({ signal }, 'stopping: finishing requests in progress')
     clearInterval(purge)
+    clearInterval(deliver)
+    notifier.close?.()
     server.closeIdleConnections()
     const timeout = setTimeout(() => server.closeAllConnections(), 10_000)
     timeout.unref()

@@ -217,12 +217,9 @@ async function main() {
   try {
     await runCli(
       process.argv.slice(2),
-      createServices(
-        database,
-        () => new Date(),
-        config,
-        loadProgrammeLibrary(config.HEARTH_PROGRAMMES_DIR ?? PROGRAMMES_DIR),
-      ),
+      createServices(database, () => new Date(), config, {
+        library: loadProgrammeLibrary(config.HEARTH_PROGRAMMES_DIR ?? PROGRAMMES_DIR),
+      }),
       config.publicUrl,
       {
         out: (line) => process.stdout.write(`${line}\n`),

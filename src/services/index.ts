@@ -1,10 +1,12 @@
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
+import { type Notifier, noNotifier } from '../notify/notifier.ts'
 import { loadProgrammeLibrary, type ProgrammeLibrary } from '../programmes/library.ts'
 import { createApiTokenService } from './apiTokens.ts'
 import { createAuditLog } from './audit.ts'
 import { createAuthService } from './auth.ts'
 import type { Clock } from './context.ts'
+import { createNotificationService } from './notifications.ts'
 import { createProgrammeService } from './programmes.ts'
 import { createReferralService } from './referrals.ts'
 import { createSetupService } from './setup.ts'
@@ -20,12 +22,12 @@ export function shippedProgrammes(): ProgrammeLibrary {
   return shippedLibrary
 }
 
-/** Every use case, over one database, one clock and one programme library. */
+/** Every use case, over one database, one clock, one programme library and one way of sending email. */
 export function createServices(
   database: Database,
   clock: Clock,
   config: ServiceConfig,
-  library: ProgrammeLibrary = shippedProgrammes(),
+  { library = shippedProgrammes(), notifier = noNotifier }: { library?: ProgrammeLibrary; notifier?: Notifier } = {},
 ) {
   const audit = createAuditLog(clock)
   const programmes = createProgrammeService(database, audit, clock, library)
@@ -36,6 +38,7 @@ export function createServices(
     setup: createSetupService(database, audit, clock, config.SETUP_LINK_HOURS, library),
     programmes,
     referrals: createReferralService(database, audit, clock, programmes),
+    notifications: createNotificationService(database, clock, notifier),
     auth: createAuthService(database, audit, clock, {
       attempts: config.LOCKOUT_ATTEMPTS,
       minutes: config.LOCKOUT_MINUTES,

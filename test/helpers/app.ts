@@ -3,6 +3,7 @@ import type { Express } from 'express'
 import { createApp } from '../../src/app.ts'
 import { type Config, loadConfig } from '../../src/config.ts'
 import type { Role } from '../../src/domain/access.ts'
+import type { Notifier } from '../../src/notify/notifier.ts'
 import type { Clock } from '../../src/services/context.ts'
 import { createServices, type Services } from '../../src/services/index.ts'
 import { createTestDatabase, silentLogger, type TestDatabase } from './database.ts'
@@ -17,7 +18,9 @@ export interface TestApp {
 }
 
 /** The real app over a real (fresh) database, listening on a free port. */
-export async function startTestApp(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; clock?: Clock; notifier?: Notifier } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -27,7 +30,9 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     ...options.env,
   })
   const db = await createTestDatabase()
-  const services = createServices(db.database, options.clock ?? (() => new Date()), config)
+  const services = createServices(db.database, options.clock ?? (() => new Date()), config, {
+    notifier: options.notifier,
+  })
   const { app } = createApp(services, config, silentLogger)
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
