@@ -22,6 +22,7 @@ import { navigation } from './web/middleware/navigation.ts'
 import { cspNonce, securityHeaders } from './web/middleware/security.ts'
 import { DatabaseSessionStore, saveSessionBeforeRedirect, sessionMiddleware } from './web/middleware/session.ts'
 import { setUpViews } from './web/nunjucks.ts'
+import { referRoutes } from './web/refer/routes.ts'
 import { mountRoutes, type PageRoute } from './web/routing.ts'
 import { serviceRoutes } from './web/services/routes.ts'
 import { setupRoutes } from './web/setup/routes.ts'
@@ -35,6 +36,7 @@ export function pageRoutes(services: Services, config: Config): PageRoute[] {
     ...setupRoutes(services),
     ...authRoutes(services, config),
     ...serviceRoutes(services),
+    ...referRoutes(services, config.REFERRAL_RATE_LIMIT),
     ...teamRoutes(services),
     ...settingsRoutes(services),
     ...userRoutes(services, config),

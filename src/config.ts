@@ -61,6 +61,10 @@ export const settings = {
     schema: positiveInt.default(20),
     description: 'Sign-in attempts allowed from one address in 15 minutes.',
   },
+  REFERRAL_RATE_LIMIT: {
+    schema: positiveInt.default(10),
+    description: 'Referrals that can be sent from one address in an hour on the public form.',
+  },
   LOCKOUT_ATTEMPTS: { schema: positiveInt.default(10), description: 'Failed sign-ins that lock an account.' },
   LOCKOUT_MINUTES: { schema: positiveInt.default(15), description: 'How long a locked account stays locked.' },
   BODY_LIMIT: { schema: z.string().default('100kb'), description: 'Largest request body accepted (413 above).' },

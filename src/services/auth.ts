@@ -11,6 +11,7 @@ export interface CurrentUser {
   id: string
   authorityId: string
   name: string
+  email: string
   role: Role
   teamId: string | null
 }
@@ -45,7 +46,14 @@ export function createAuthService(database: Database, audit: AuditLog, clock: Cl
   }
 
   function toCurrent(user: typeof appUser.$inferSelect): CurrentUser {
-    return { id: user.id, authorityId: user.authorityId, name: user.name, role: user.role as Role, teamId: user.teamId }
+    return {
+      id: user.id,
+      authorityId: user.authorityId,
+      name: user.name,
+      email: user.email,
+      role: user.role as Role,
+      teamId: user.teamId,
+    }
   }
 
   return {

@@ -106,26 +106,42 @@ export const referralInputSchema = z.object({
 })
 export type ReferralInput = z.output<typeof referralInputSchema>
 
+/** Dates a child's entry cannot have on the day it is received: born in the future, due too far ahead. */
+export function childDateProblems(
+  child: { unborn?: boolean; dateOfBirth?: string; expectedDueDate?: string },
+  on: IsoDate,
+): { dateOfBirth?: string; expectedDueDate?: string } {
+  const latestDue = addDays(on, 42 * 7)
+  if (child.unborn) {
+    if (!child.expectedDueDate) return { expectedDueDate: 'Enter the expected due date' }
+    if (child.expectedDueDate > latestDue) {
+      return {
+        expectedDueDate: `The expected due date must be no later than ${formatIsoDate(latestDue)}, 42 weeks from ${formatIsoDate(on)}`,
+      }
+    }
+    if (child.expectedDueDate < addDays(on, -31)) {
+      return {
+        expectedDueDate:
+          'The expected due date is more than a month ago: if the baby has been born, give their date of birth',
+      }
+    }
+    return {}
+  }
+  if (!child.dateOfBirth) return { dateOfBirth: 'Enter the child’s date of birth' }
+  if (child.dateOfBirth > on)
+    return { dateOfBirth: `The child’s date of birth must be on or before ${formatIsoDate(on)}` }
+  if (child.dateOfBirth < addDays(on, -25 * 366)) {
+    return { dateOfBirth: 'The child’s date of birth must be within the last 25 years' }
+  }
+  return {}
+}
+
 /** Problems only the date of receipt can show: a child born in the future, a due date too far ahead. */
 export function referralDateProblems(input: ReferralInput, on: IsoDate): Record<string, string> {
   const problems: Record<string, string> = {}
-  const latestDue = addDays(on, 42 * 7)
   input.children.forEach((child, index) => {
-    if (child.unborn) {
-      if (!child.expectedDueDate) problems[`children.${index}.expectedDueDate`] = 'Enter the expected due date'
-      else if (child.expectedDueDate > latestDue) {
-        problems[`children.${index}.expectedDueDate`] =
-          `The expected due date must be no later than ${formatIsoDate(latestDue)}, 42 weeks from ${formatIsoDate(on)}`
-      } else if (child.expectedDueDate < addDays(on, -31)) {
-        problems[`children.${index}.expectedDueDate`] =
-          'The expected due date is more than a month ago: if the baby has been born, give their date of birth'
-      }
-    } else if (!child.dateOfBirth) {
-      problems[`children.${index}.dateOfBirth`] = 'Enter the child’s date of birth'
-    } else if (child.dateOfBirth > on) {
-      problems[`children.${index}.dateOfBirth`] = `The child’s date of birth must be on or before ${formatIsoDate(on)}`
-    } else if (child.dateOfBirth < addDays(on, -25 * 366)) {
-      problems[`children.${index}.dateOfBirth`] = 'The child’s date of birth must be within the last 25 years'
+    for (const [field, message] of Object.entries(childDateProblems(child, on))) {
+      problems[`children.${index}.${field}`] = message
     }
   })
   input.adults.forEach((adult, index) => {

@@ -156,6 +156,13 @@ export function createSetupService(
       return authorityId
     },
 
+    /** Every authority's id and name, for the public referral form to offer. Nothing else. */
+    async publicAuthorities(): Promise<{ id: string; name: string }[]> {
+      return database.asOwner((tx) =>
+        tx.select({ id: authority.id, name: authority.name }).from(authority).orderBy(authority.name),
+      )
+    },
+
     async authorityName(authorityId: string): Promise<string | undefined> {
       const [row] = await database.withTenant(authorityId, (tx) =>
         tx.select({ name: authority.name }).from(authority).where(eq(authority.id, authorityId)),

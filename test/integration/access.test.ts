@@ -29,6 +29,8 @@ before(async () => {
   params.programmeId = 'derby-staying-together'
   params.referralId = '00000000-0000-4000-8000-00000000abcd'
   params.date = '2029-06-04'
+  params.authorityId = authorityId
+  params.index = 'new'
   for (const role of ROLES) {
     const person = await addUser(app.services, authorityId, role, teamId)
     const client = new WebClient(app.baseUrl)

@@ -23,7 +23,10 @@ export const setupLink = pgTable('setup_link', {
   usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
 })
 
-/** express-session's store. The data holds ids and a CSRF token, never personal data. */
+/**
+ * express-session's store: ids, a CSRF token and, while a referral is being written, its
+ * answers. A session ends 30 minutes after the last request, and sending a referral clears it.
+ */
 export const session = pgTable('session', {
   sid: text('sid').primaryKey(),
   data: jsonb('data').notNull(),

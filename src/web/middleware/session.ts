@@ -16,6 +16,13 @@ declare module 'express-session' {
     returnTo: string
     /** One message for the next page (a notification banner). */
     flash: { heading?: string; text: string; type?: 'success' | 'important' }
+    /**
+     * Referrals being written, by authority, until they are sent. They hold what the referrer
+     * has typed about a family, so they end with the session (30 minutes idle) or on sending.
+     */
+    referralDrafts: Record<string, import('../refer/draft.ts').ReferralDraft>
+    /** The reference of the referral just sent, for its confirmation page. */
+    referralSent: { authorityId: string; reference: string; email?: string }
   }
 }
 
