@@ -15,6 +15,7 @@ import { userRoutes } from './web/admin/users.ts'
 import { authRoutes } from './web/auth/routes.ts'
 import { homeRoutes } from './web/home/routes.ts'
 import { infoRoutes } from './web/info/routes.ts'
+import { cleanBody } from './web/middleware/cleanBody.ts'
 import { csrfProtection, csrfTokenForViews } from './web/middleware/csrf.ts'
 import { currentUser } from './web/middleware/currentUser.ts'
 import { errorPages, notFound } from './web/middleware/errors.ts'
@@ -23,6 +24,7 @@ import { cspNonce, securityHeaders } from './web/middleware/security.ts'
 import { DatabaseSessionStore, saveSessionBeforeRedirect, sessionMiddleware } from './web/middleware/session.ts'
 import { setUpViews } from './web/nunjucks.ts'
 import { referRoutes } from './web/refer/routes.ts'
+import { referralRoutes } from './web/referrals/routes.ts'
 import { mountRoutes, type PageRoute } from './web/routing.ts'
 import { serviceRoutes } from './web/services/routes.ts'
 import { setupRoutes } from './web/setup/routes.ts'
@@ -37,6 +39,7 @@ export function pageRoutes(services: Services, config: Config): PageRoute[] {
     ...authRoutes(services, config),
     ...serviceRoutes(services),
     ...referRoutes(services, config.REFERRAL_RATE_LIMIT),
+    ...referralRoutes(services),
     ...teamRoutes(services),
     ...settingsRoutes(services),
     ...userRoutes(services, config),
@@ -102,6 +105,7 @@ export function createApp(services: Services, config: Config, logger: Logger): A
   pages.use(nocache())
   pages.use(sessionMiddleware(config, sessionStore), saveSessionBeforeRedirect)
   pages.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT, parameterLimit: 200 }))
+  pages.use(cleanBody)
   setUpViews(app, config)
   // 7. Who is signed in, then CSRF, then what they may see.
   pages.use(currentUser(services, config.SESSION_ABSOLUTE_HOURS))

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Config } from '../config.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../services/errors.ts'
 import type { Services } from '../services/index.ts'
+import { cleanBody } from '../web/middleware/cleanBody.ts'
 import { openApiDocument } from './openapi.ts'
 import { sendProblem } from './problem.ts'
 import { type ApiRoute, apiRoute, mountApiRoutes } from './routing.ts'
@@ -45,6 +46,7 @@ function bearerAuth(services: Services): RequestHandler {
 export function createApiRouter(services: Services, config: Pick<Config, 'BODY_LIMIT' | 'publicUrl'>): Router {
   const router = Router()
   router.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }))
+  router.use(cleanBody)
   router.use(bearerAuth(services))
   mountApiRoutes(router, apiRoutes(services, config))
   router.use((_req, res) => sendProblem(res, 404, 'There is no such API route.'))

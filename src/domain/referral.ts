@@ -33,7 +33,13 @@ export const DECLINE_REASONS = {
 export type DeclineReason = keyof typeof DECLINE_REASONS
 
 export type Decision =
-  | { outcome: 'accept'; pathway?: string; rationale?: string }
+  | {
+      outcome: 'accept'
+      pathway?: string
+      rationale?: string
+      /** When the referrer was not sure which service: the service chosen now. */
+      programmeId?: string
+    }
   | { outcome: 'decline'; reason: DeclineReason; detail: string; signpostTo?: string }
   | { outcome: 'signpost'; signpostTo: string; detail?: string }
   | { outcome: 'more-information'; detail: string }
@@ -71,7 +77,7 @@ export function decisionProblems(
   switch (decision.outcome) {
     case 'accept': {
       if (!programme) {
-        problems.push({ field: 'outcome', message: 'Choose the service before accepting' })
+        problems.push({ field: 'programmeId', message: 'Choose the service the family will receive' })
         break
       }
       const choosesNow = programme.pathways.length > 0 && programme.pathwayChosenAt?.event === 'accepted'

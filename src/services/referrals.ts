@@ -14,6 +14,7 @@ import {
   referralPerson,
 } from '../db/schema/index.ts'
 import type { Calendar } from '../domain/calendar.ts'
+import { type CaseEvent, deadlines } from '../domain/deadlines.ts'
 import { type Screening, type ScreeningFacts, screen } from '../domain/eligibility.ts'
 import { referralReference } from '../domain/identifiers.ts'
 import { type IsoDate, londonDate, yearOf } from '../domain/isoDate.ts'
@@ -433,15 +434,42 @@ export function createReferralService(database: Database, audit: AuditLog, clock
       return discussionId
     },
 
+    /** A case's deadlines from what has happened on it, on the authority's working-day calendar. */
+    async caseDeadlines(ctx: RequestContext, caseId: string) {
+      const authorityId = ctx.actor.authorityId
+      const calendar = await programmes.calendar(ctx)
+      return database.withTenant(authorityId, async (tx) => {
+        const [opened] = await tx
+          .select()
+          .from(familyCase)
+          .where(and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, caseId)))
+        if (!opened) throw new NotFoundError('Case')
+        const events = await tx
+          .select({ type: caseEvent.type, at: caseEvent.at })
+          .from(caseEvent)
+          .where(and(eq(caseEvent.authorityId, authorityId), eq(caseEvent.caseId, caseId)))
+        const programme = programmes.get(opened.programmeId)
+        return deadlines(programme, events as CaseEvent[], calendar, clock(), opened.pathway ?? undefined)
+      })
+    },
+
     /**
      * Records a decision. Accepting opens the family's case with every person linked, and
      * starts the programme's clock. The referrer is told the outcome.
      */
     async decide(ctx: RequestContext, id: string, version: number, decision: Decision) {
       const authorityId = ctx.actor.authorityId
+      // Read before the transaction: PGlite has one connection, so a second one inside would wait forever.
+      const running = await programmes.runningIds(ctx)
       return database.withTenant(authorityId, async (tx) => {
         const { row, people } = await load(tx, authorityId, id)
         if (row.version !== version) throw new ConflictError()
+        // A referrer who was not sure leaves the service to the manager, who chooses it on accepting.
+        const chosenNow = decision.outcome === 'accept' && !row.programmeId ? decision.programmeId : undefined
+        if (chosenNow && !running.has(chosenNow)) {
+          throw new InvalidInputError({ programmeId: 'Choose one of the services your authority runs' })
+        }
+        if (chosenNow) row.programmeId = chosenNow
         const programme = row.programmeId ? programmes.get(row.programmeId) : undefined
         const screening = screeningOf(row, people)
         const problems = decisionProblems(programme, row.status as ReferralStatus, screening, decision)
@@ -468,7 +496,11 @@ export function createReferralService(database: Database, audit: AuditLog, clock
         })
         await tx
           .update(referral)
-          .set({ status: STATUS_AFTER[decision.outcome], version: sql`${referral.version} + 1` })
+          .set({
+            status: STATUS_AFTER[decision.outcome],
+            programmeId: row.programmeId,
+            version: sql`${referral.version} + 1`,
+          })
           .where(and(eq(referral.authorityId, authorityId), eq(referral.id, id)))
         let caseId: string | undefined
         if (decision.outcome === 'accept' && programme) {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { apiRoutes } from '../../src/api/index.ts'
 import { pageRoutes } from '../../src/app.ts'
 import { type Access, can, PERMISSIONS, ROLES, type Role } from '../../src/domain/access.ts'
+import { referralInputSchema } from '../../src/services/referralInput.ts'
 import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
 import { WebClient } from '../helpers/client.ts'
 
@@ -27,10 +28,37 @@ before(async () => {
   params.token = await app.services.users.issuePasswordLink(cli, target.id)
   params.tokenId = (await app.services.apiTokens.create(cli, userId, 'walk')).id
   params.programmeId = 'derby-staying-together'
-  params.referralId = '00000000-0000-4000-8000-00000000abcd'
+  // A real referral, person, case discussion and message, so allowed roles get the page itself.
+  const manager = await addUser(app.services, authorityId, 'team_manager', teamId)
+  const managerCtx = {
+    actor: { type: 'user' as const, authorityId, userId: manager.id, role: 'team_manager' as const },
+  }
+  const referred = await app.services.referrals.create(
+    { actor: { type: 'public', authorityId } },
+    referralInputSchema.parse({
+      referrer: { type: 'parent', name: 'Pat Parent', email: 'pat@example.org' },
+      children: [{ givenName: 'Robin', familyName: 'Example', dateOfBirth: '2016-09-09' }],
+      whatIsHappening: 'Synthetic family for the access walk.',
+      consent: { familyAgreed: true, sharingAgreed: true, givenBy: 'Pat' },
+    }),
+    'public-parent',
+    await app.services.programmes.calendar(managerCtx),
+  )
+  params.referralId = referred.id
   params.date = '2029-06-04'
   params.authorityId = authorityId
   params.index = 'new'
+  const referral = await app.services.referrals.get(managerCtx, referred.id)
+  params.personId = referral.people[0]?.id as string
+  params.discussionId = await app.services.referrals.recordDiscussion(managerCtx, referred.id, {
+    heldOn: '2026-11-23',
+    attendees: ['Sam Example, team manager'],
+    presentingIssues: 'Synthetic.',
+    criteriaDiscussion: 'Synthetic.',
+    risks: 'Synthetic.',
+    decision: 'Synthetic.',
+  })
+  params.messageId = (await app.services.notifications.forReferral(managerCtx, referred.id))[0]?.id as string
   for (const role of ROLES) {
     const person = await addUser(app.services, authorityId, role, teamId)
     const client = new WebClient(app.baseUrl)

@@ -272,3 +272,39 @@ describe('referrals in the API', () => {
     )
   })
 })
+
+describe('a referral where the referrer was not sure of the service', () => {
+  test('the manager chooses the service on accepting, and the pathway when the service asks for one', async () => {
+    const { id } = await app.services.referrals.create(
+      publicForm(),
+      derbyReferral({ programmeId: undefined }),
+      'public-professional',
+      await calendar(),
+    )
+    let got = await app.services.referrals.get(manager, id)
+    assert.equal(got.row.programmeId, null)
+    for (const p of got.people) await app.services.referrals.link(manager, id, p.id, 'new')
+    got = await app.services.referrals.get(manager, id)
+    await rejectsWith(
+      app.services.referrals.decide(manager, id, got.row.version, { outcome: 'accept' }),
+      /Invalid input/,
+    )
+    await rejectsWith(
+      app.services.referrals.decide(manager, id, got.row.version, {
+        outcome: 'accept',
+        programmeId: 'derbyshire-stronger-families',
+      }),
+      /Invalid input/,
+    )
+    const { caseId } = await app.services.referrals.decide(manager, id, got.row.version, {
+      outcome: 'accept',
+      programmeId: 'derbyshire-stronger-families',
+      pathway: 'risk-of-care',
+    })
+    assert.ok(caseId)
+    got = await app.services.referrals.get(manager, id)
+    assert.equal(got.row.programmeId, 'derbyshire-stronger-families')
+    const deadlines = await app.services.referrals.caseDeadlines(manager, caseId)
+    assert.deepEqual(deadlines, [])
+  })
+})

@@ -3,6 +3,7 @@ import { type Access, can } from '../../domain/access.ts'
 
 const ITEMS: { href: string; text: string; access: Access }[] = [
   { href: '/', text: 'Home', access: 'home:view' },
+  { href: '/referrals', text: 'Referrals', access: 'referrals:manage' },
   { href: '/services', text: 'Services', access: 'services:view' },
   { href: '/admin/teams', text: 'Teams', access: 'teams:manage' },
   { href: '/admin/users', text: 'Users', access: 'users:manage' },

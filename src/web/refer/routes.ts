@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
 import { rateLimit } from 'express-rate-limit'
-import type { Access } from '../../domain/access.ts'
+import { type Access, can } from '../../domain/access.ts'
 import { whichServicesFit } from '../../domain/eligibility.ts'
 import { formatIsoDate, londonDate } from '../../domain/isoDate.ts'
 import type { Programme } from '../../domain/programme/schema.ts'
@@ -146,7 +146,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
       draft,
       step,
       from: req.query.from === 'check' || (req.body as Body)?.from === 'check' ? 'check' : undefined,
-      backHref: back ? `${base(found.authorityId)}/${back}` : journey.internal ? '/referrals' : base(found.authorityId),
+      backHref: back ? `${base(found.authorityId)}/${back}` : journey.internal ? '/' : base(found.authorityId),
       indicators: PRESENTING_INDICATORS,
       levels: SAFEGUARDING_LEVELS,
       ...model,
@@ -198,13 +198,14 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
 
   const routes: PageRoute[] = []
 
+  routes.push({
+    method: 'get',
+    path: journey.path,
+    access: journey.access,
+    handler: async (req, res) =>
+      journey.internal ? res.redirect(303, `${journey.path}/${journey.steps[0]}`) : render(req, res, 'start', 'start'),
+  })
   if (!journey.internal) {
-    routes.push({
-      method: 'get',
-      path: journey.path,
-      access: journey.access,
-      handler: (req, res) => render(req, res, 'start', 'start'),
-    })
     routes.push(
       ...page('who', 'who', (body, draft): Record<string, string> => {
         const type = text(body, 'referrerType')
@@ -477,7 +478,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
             reference: created.reference,
             email: parsed.data.referrer.email,
           }
-          if (journey.internal) {
+          if (journey.internal && can(signedInUser(res).role, 'referrals:manage')) {
             req.session.flash = {
               type: 'success',
               heading: 'Referral sent',
@@ -494,19 +495,18 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
     },
   )
 
-  if (!journey.internal) {
-    routes.push({
-      method: 'get',
-      path: `${journey.path}/sent`,
-      access: journey.access,
-      handler: async (req, res) => {
-        const sent = req.session.referralSent
-        if (!sent || sent.authorityId !== req.params.authorityId)
-          return res.redirect(303, `/refer/${req.params.authorityId}`)
-        await render(req, res, 'sent', 'sent', { sent })
-      },
-    })
-  }
+  routes.push({
+    method: 'get',
+    path: `${journey.path}/sent`,
+    access: journey.access,
+    handler: async (req, res) => {
+      const found = await who(req, res)
+      if (!found) return res.status(404).render('errors/404.njk')
+      const sent = req.session.referralSent
+      if (!sent || sent.authorityId !== found.authorityId) return res.redirect(303, base(found.authorityId))
+      await render(req, res, 'sent', 'sent', { sent })
+    },
+  })
 
   /** What the check page shows: the answers, and for "not sure", the services that may fit. */
   async function checkModel(req: Request, res: Response) {
