@@ -2,7 +2,14 @@ import { z } from 'zod'
 import { ROLES } from '../domain/access.ts'
 import { CRITERION_OUTCOMES, SCREENING_RESULTS } from '../domain/eligibility.ts'
 import { programmeSchema } from '../domain/programme/schema.ts'
-import { REFERRAL_STATUSES, type ReferralStatus } from '../domain/referral.ts'
+import {
+  DECLINE_REASONS,
+  type Decision,
+  type DeclineReason,
+  REFERRAL_STATUSES,
+  type ReferralStatus,
+} from '../domain/referral.ts'
+import { InvalidInputError } from '../services/errors.ts'
 import type { Services } from '../services/index.ts'
 import { screeningRequestSchema } from '../services/programmes.ts'
 import { referralInputSchema } from '../services/referralInput.ts'
@@ -135,6 +142,39 @@ const referralQuery = z.object({
   programmeId: z.string().optional(),
 })
 const referralIdParams = z.object({ referralId: z.uuid() })
+const referralPersonParams = z.object({ referralId: z.uuid(), personId: z.uuid() })
+const linkBody = z
+  .object({
+    personId: z
+      .union([z.uuid(), z.literal('new')])
+      .describe('A known person (from GET .../candidates) or "new" to record a new person'),
+  })
+  .meta({ id: 'PersonLink' })
+const candidateBody = z
+  .object({
+    personId: z.uuid(),
+    givenName: z.string(),
+    familyName: z.string(),
+    dateOfBirth: z.string().nullable(),
+    reasons: z.array(z.string()).describe('Why this person may be the same'),
+    score: z.number(),
+  })
+  .meta({ id: 'MatchCandidate' })
+const decisionBody = z
+  .object({
+    version: z.number().int().describe('The version you read (optimistic locking)'),
+    outcome: z.enum(['accept', 'decline', 'signpost', 'more-information', 'withdrawn']),
+    programmeId: z.string().optional().describe('On accepting, when the referrer was not sure of the service'),
+    pathway: z.string().optional(),
+    rationale: z.string().max(5000).optional().describe('Needed to accept when a criterion is not met'),
+    reason: z
+      .enum(Object.keys(DECLINE_REASONS) as [DeclineReason])
+      .optional()
+      .describe('Needed to decline'),
+    detail: z.string().max(5000).optional(),
+    signpostTo: z.string().max(500).optional(),
+  })
+  .meta({ id: 'ReferralDecision' })
 
 type ReferralRow = Awaited<ReturnType<Services['referrals']['get']>>['row']
 const summaryOf = (row: ReferralRow, screeningResult: string | undefined) => ({
@@ -300,6 +340,80 @@ export function apiV1Routes(services: Services, links: { publicUrl: string }): A
             screening: r.screening ?? null,
           },
         }
+      },
+    }),
+    apiRoute({
+      method: 'get',
+      path: '/referrals/:referralId/people/:personId/candidates',
+      access: 'referrals:manage',
+      summary: 'People already known who may be this person in the referral, and why',
+      tags: ['referrals'],
+      params: referralPersonParams,
+      responses: {
+        200: { description: 'Candidates, best first', schema: z.array(candidateBody) },
+        404: problem('Not found'),
+      },
+      handler: async ({ ctx, params }) => ({
+        status: 200,
+        body: (await services.referrals.candidates(ctx, params.referralId, params.personId)).map((c) => ({
+          personId: c.personId,
+          givenName: c.givenName,
+          familyName: c.familyName,
+          dateOfBirth: c.dateOfBirth,
+          reasons: c.reasons,
+          score: c.score,
+        })),
+      }),
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/referrals/:referralId/people/:personId/link',
+      access: 'referrals:manage',
+      summary: 'Link a person in the referral to someone known, or record them as new',
+      tags: ['referrals'],
+      params: referralPersonParams,
+      body: linkBody,
+      responses: { 204: { description: 'Linked' }, 404: problem('Not found'), 409: problem('Already decided') },
+      handler: async ({ ctx, params, body }) => {
+        await services.referrals.link(ctx, params.referralId, params.personId, body.personId)
+        return { status: 204 }
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/referrals/:referralId/decision',
+      access: 'referrals:manage',
+      summary: 'Decide: accept (opens the case), decline, signpost, ask for more information, or withdrawn',
+      tags: ['referrals'],
+      params: referralIdParams,
+      body: decisionBody,
+      responses: {
+        201: {
+          description: 'Recorded',
+          schema: z.object({ caseId: z.uuid().nullable() }).meta({ id: 'DecisionRecorded' }),
+        },
+        400: problem('Something the decision needs is missing'),
+        404: problem('No such referral'),
+        409: problem('Changed by someone else since the version you sent'),
+      },
+      handler: async ({ ctx, params, body }) => {
+        const decision = {
+          accept: {
+            outcome: 'accept',
+            pathway: body.pathway,
+            rationale: body.rationale,
+            programmeId: body.programmeId,
+          },
+          decline: { outcome: 'decline', reason: body.reason, detail: body.detail ?? '', signpostTo: body.signpostTo },
+          signpost: { outcome: 'signpost', signpostTo: body.signpostTo ?? '', detail: body.detail },
+          'more-information': { outcome: 'more-information', detail: body.detail ?? '' },
+          withdrawn: { outcome: 'withdrawn', detail: body.detail },
+        }[body.outcome] as Decision
+        if (decision.outcome === 'decline' && !decision.reason) {
+          throw new InvalidInputError({ reason: 'Give the reason for declining' })
+        }
+        const result = await services.referrals.decide(ctx, params.referralId, body.version, decision)
+        return { status: 201, body: { caseId: result.caseId ?? null } }
       },
     }),
     apiRoute({
