@@ -133,6 +133,7 @@ export function referralRoutes(services: Services): PageRoute[] {
           reference: row.reference,
           receivedAt: row.receivedAt,
           programme: row.programmeId ? services.programmes.get(row.programmeId).name : 'Not sure',
+          source: sourceOf(row),
           children: people
             .filter((p) => p.role !== 'adult')
             .map((p) =>
@@ -396,6 +397,14 @@ export function referralRoutes(services: Services): PageRoute[] {
       vocabulary,
     }
   }
+}
+
+/** Where a referral came from, in a few words: the organisation, a parent, or inside Hearth. */
+function sourceOf(row: { route: string; referrer: unknown }): string {
+  const referrer = row.referrer as { type?: string; organisation?: string }
+  if (row.route === 'internal') return `Inside Hearth (${referrer.organisation ?? 'this authority'})`
+  if (referrer.type === 'parent') return 'A parent or carer'
+  return referrer.organisation ?? 'A professional'
 }
 
 /** The decision the form describes, or undefined if no outcome (or no decline reason) was chosen. */
