@@ -40,3 +40,23 @@ export function keptAnswers(body: unknown, secret: string[] = ['password', 'conf
   }
   return answers
 }
+
+/** A posted form, as express.urlencoded gives it: repeated fields become arrays. */
+export type FormBody = Record<string, string | string[] | undefined>
+
+/** One field's text, trimmed; '' when it is missing. */
+export function fieldText(body: FormBody, name: string): string {
+  const value = body[name]
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? ''
+}
+
+/** Every value of a field that can repeat (checkboxes). */
+export function fieldList(body: FormBody, name: string): string[] {
+  const value = body[name]
+  return Array.isArray(value) ? value : value ? [value] : []
+}
+
+/** Yes, No, or Not known (undefined) radios. */
+export function yesNo(value: string): boolean | undefined {
+  return value === 'yes' ? true : value === 'no' ? false : undefined
+}

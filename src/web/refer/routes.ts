@@ -18,7 +18,7 @@ import {
 import { factsOfReferral } from '../../services/referrals.ts'
 import { requestContext, signedInUser } from '../context.ts'
 import { dateInputParts, readDateInput } from '../dateInput.ts'
-import { type FormErrors, formErrors } from '../forms.ts'
+import { type FormBody, type FormErrors, fieldList, fieldText, formErrors, yesNo } from '../forms.ts'
 import type { PageRoute } from '../routing.ts'
 import {
   type DraftAdult,
@@ -55,17 +55,6 @@ const INTERNAL: Journey = {
   internal: true,
   steps: ['service', 'children', 'adults', 'address', 'happening', 'facts', 'hopes', 'consent', 'check'],
 }
-
-type Body = Record<string, string | string[] | undefined>
-const text = (body: Body, name: string) => {
-  const value = body[name]
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? ''
-}
-const list = (body: Body, name: string) => {
-  const value = body[name]
-  return Array.isArray(value) ? value : value ? [value] : []
-}
-const yesNo = (value: string) => (value === 'yes' ? true : value === 'no' ? false : undefined)
 
 export function referRoutes(services: Services, submitLimit: number): PageRoute[] {
   const limiter = rateLimit({
@@ -115,7 +104,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
   }
 
   function nextPage(current: string, req: Request): string {
-    if (req.query.from === 'check' || (req.body as Body)?.from === 'check') return 'check'
+    if (req.query.from === 'check' || (req.body as FormBody)?.from === 'check') return 'check'
     const index = journey.steps.indexOf(current)
     return journey.steps[index + 1] ?? 'check'
   }
@@ -145,7 +134,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
       running,
       draft,
       step,
-      from: req.query.from === 'check' || (req.body as Body)?.from === 'check' ? 'check' : undefined,
+      from: req.query.from === 'check' || (req.body as FormBody)?.from === 'check' ? 'check' : undefined,
       backHref: back ? `${base(found.authorityId)}/${back}` : journey.internal ? '/' : base(found.authorityId),
       indicators: PRESENTING_INDICATORS,
       levels: SAFEGUARDING_LEVELS,
@@ -157,7 +146,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
   function page(
     step: string,
     view: string,
-    save: (body: Body, draft: ReferralDraft, on: string) => Record<string, string>,
+    save: (body: FormBody, draft: ReferralDraft, on: string) => Record<string, string>,
     extra?: (draft: ReferralDraft) => Record<string, unknown>,
   ): PageRoute[] {
     return [
@@ -179,7 +168,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
           const found = await who(req, res)
           if (!found) return res.status(404).render('errors/404.njk')
           const draft = draftOf(req, found.authorityId)
-          const problems = save(req.body as Body, draft, londonDate(services.clock()))
+          const problems = save(req.body as FormBody, draft, londonDate(services.clock()))
           if (Object.keys(problems).length > 0) {
             return render(
               req,
@@ -208,7 +197,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
   if (!journey.internal) {
     routes.push(
       ...page('who', 'who', (body, draft): Record<string, string> => {
-        const type = text(body, 'referrerType')
+        const type = fieldText(body, 'referrerType')
         if (type !== 'professional' && type !== 'parent') {
           return { referrerType: 'Select whether you are a professional or a parent or carer' }
         }
@@ -218,11 +207,11 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
       ...page('about-you', 'about-you', (body, draft) => {
         const referrer = {
           type: draft.referrerType ?? 'professional',
-          name: text(body, 'name'),
-          organisation: text(body, 'organisation'),
-          role: text(body, 'role'),
-          email: text(body, 'email') || undefined,
-          phone: text(body, 'phone') || undefined,
+          name: fieldText(body, 'name'),
+          organisation: fieldText(body, 'organisation'),
+          role: fieldText(body, 'role'),
+          email: fieldText(body, 'email') || undefined,
+          phone: fieldText(body, 'phone') || undefined,
         }
         const parsed = referrerSchema.safeParse(referrer)
         if (!parsed.success) return issuesByField(parsed.error.issues)
@@ -234,7 +223,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
 
   routes.push(
     ...page('service', 'service', (body, draft): Record<string, string> => {
-      const chosen = text(body, 'programmeId')
+      const chosen = fieldText(body, 'programmeId')
       if (!chosen) return { programmeId: 'Select a service, or say you are not sure' }
       draft.programmeId = chosen
       return {}
@@ -270,16 +259,16 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
       'children',
       (draft) => draft.children,
       (body, on) => {
-        const unborn = text(body, 'born') === 'no'
+        const unborn = fieldText(body, 'born') === 'no'
         const dob = readDateInput(body, 'dateOfBirth', 'the child’s date of birth')
         const due = readDateInput(body, 'expectedDueDate', 'the expected due date')
         const child: DraftChild = {
-          givenName: text(body, 'givenName'),
-          familyName: text(body, 'familyName'),
+          givenName: fieldText(body, 'givenName'),
+          familyName: fieldText(body, 'familyName'),
           unborn,
           ...(unborn ? {} : dob.ok && dob.value ? { dateOfBirth: dob.value } : {}),
           ...(unborn && due.ok && due.value ? { expectedDueDate: due.value } : {}),
-          ...(text(body, 'nhsNumber') ? { nhsNumber: text(body, 'nhsNumber') } : {}),
+          ...(fieldText(body, 'nhsNumber') ? { nhsNumber: fieldText(body, 'nhsNumber') } : {}),
         }
         const problems: Record<string, string> = {}
         if (!child.givenName)
@@ -287,7 +276,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
             ? 'Enter a first name, or Baby if there is none yet'
             : 'Enter the child’s first name'
         if (!child.familyName) problems.familyName = 'Enter the child’s last name'
-        if (!text(body, 'born')) problems.born = 'Select whether the child has been born'
+        if (!fieldText(body, 'born')) problems.born = 'Select whether the child has been born'
         else if (!unborn && !dob.ok) problems['dateOfBirth-day'] = dob.message
         else if (unborn && !due.ok) problems['expectedDueDate-day'] = due.message
         else {
@@ -325,11 +314,11 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
       (body, on) => {
         const dob = readDateInput(body, 'dateOfBirth', 'their date of birth')
         const adult: DraftAdult = {
-          givenName: text(body, 'givenName'),
-          familyName: text(body, 'familyName'),
-          relationship: text(body, 'relationship'),
+          givenName: fieldText(body, 'givenName'),
+          familyName: fieldText(body, 'familyName'),
+          relationship: fieldText(body, 'relationship'),
           ...(dob.ok && dob.value ? { dateOfBirth: dob.value } : {}),
-          ...(text(body, 'nhsNumber') ? { nhsNumber: text(body, 'nhsNumber') } : {}),
+          ...(fieldText(body, 'nhsNumber') ? { nhsNumber: fieldText(body, 'nhsNumber') } : {}),
         }
         const parsed = referralAdultSchema.safeParse(adult)
         const problems = parsed.success ? {} : issuesByField(parsed.error.issues, { dateOfBirth: 'dateOfBirth-day' })
@@ -340,7 +329,10 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
       },
     ),
     ...page('address', 'address', (body, draft) => {
-      const input = { address: text(body, 'address') || undefined, postcode: text(body, 'postcode') || undefined }
+      const input = {
+        address: fieldText(body, 'address') || undefined,
+        postcode: fieldText(body, 'postcode') || undefined,
+      }
       const parsed = referralInputSchema.pick({ address: true, postcode: true }).safeParse(input)
       if (!parsed.success) return issuesByField(parsed.error.issues)
       draft.address = input.address
@@ -348,10 +340,10 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
       return {}
     }),
     ...page('happening', 'happening', (body, draft) => {
-      const indicators = list(body, 'indicators').filter((i) => i in PRESENTING_INDICATORS)
+      const indicators = fieldList(body, 'indicators').filter((i) => i in PRESENTING_INDICATORS)
       const parsed = referralInputSchema
         .pick({ whatIsHappening: true })
-        .safeParse({ whatIsHappening: text(body, 'whatIsHappening') })
+        .safeParse({ whatIsHappening: fieldText(body, 'whatIsHappening') })
       draft.indicators = indicators
       if (!parsed.success) return issuesByField(parsed.error.issues)
       draft.whatIsHappening = parsed.data.whatIsHappening
@@ -360,17 +352,17 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
     ...page('hopes', 'hopes', (body, draft) => {
       const parsed = referralInputSchema
         .pick({ hopedChange: true })
-        .safeParse({ hopedChange: text(body, 'hopedChange') })
+        .safeParse({ hopedChange: fieldText(body, 'hopedChange') })
       if (!parsed.success) return issuesByField(parsed.error.issues)
       draft.hopedChange = parsed.data.hopedChange
       return {}
     }),
     ...page('consent', 'consent', (body, draft) => {
       const consent = {
-        familyAgreed: yesNo(text(body, 'familyAgreed')),
-        sharingAgreed: yesNo(text(body, 'sharingAgreed')),
-        givenBy: text(body, 'givenBy') || undefined,
-        reasonWithoutConsent: text(body, 'reasonWithoutConsent') || undefined,
+        familyAgreed: yesNo(fieldText(body, 'familyAgreed')),
+        sharingAgreed: yesNo(fieldText(body, 'sharingAgreed')),
+        givenBy: fieldText(body, 'givenBy') || undefined,
+        reasonWithoutConsent: fieldText(body, 'reasonWithoutConsent') || undefined,
       }
       const parsed = consentSchema.safeParse(consent)
       const problems = parsed.success ? {} : issuesByField(parsed.error.issues)
@@ -386,22 +378,22 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
   if (journey.internal) {
     routes.push(
       ...page('facts', 'facts', (body, draft) => {
-        const removals = text(body, 'previousRemovals')
+        const removals = fieldText(body, 'previousRemovals')
         const problems: Record<string, string> = {}
         if (removals && (!/^\d+$/.test(removals) || Number(removals) > 20)) {
           problems.previousRemovals = 'Enter the number of children removed before as a whole number from 0 to 20'
         }
-        const level = text(body, 'safeguardingLevel')
+        const level = fieldText(body, 'safeguardingLevel')
         draft.facts = {
           ...(['1', '2', '3', '4'].includes(level) ? { safeguardingLevel: Number(level) } : {}),
-          ...(yesNo(text(body, 'socialWorkerAllocated')) !== undefined
-            ? { socialWorkerAllocated: yesNo(text(body, 'socialWorkerAllocated')) }
+          ...(yesNo(fieldText(body, 'socialWorkerAllocated')) !== undefined
+            ? { socialWorkerAllocated: yesNo(fieldText(body, 'socialWorkerAllocated')) }
             : {}),
-          ...(yesNo(text(body, 'childInNeedStepDown')) !== undefined
-            ? { childInNeedStepDown: yesNo(text(body, 'childInNeedStepDown')) }
+          ...(yesNo(fieldText(body, 'childInNeedStepDown')) !== undefined
+            ? { childInNeedStepDown: yesNo(fieldText(body, 'childInNeedStepDown')) }
             : {}),
-          ...(yesNo(text(body, 'youngPersonHomeless')) !== undefined
-            ? { youngPersonHomeless: yesNo(text(body, 'youngPersonHomeless')) }
+          ...(yesNo(fieldText(body, 'youngPersonHomeless')) !== undefined
+            ? { youngPersonHomeless: yesNo(fieldText(body, 'youngPersonHomeless')) }
             : {}),
           ...(removals && !problems.previousRemovals ? { previousRemovals: Number(removals) } : {}),
         }
@@ -425,9 +417,9 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
       handler: async (req, res) => {
         const found = await who(req, res)
         if (!found) return res.status(404).render('errors/404.njk')
-        const body = req.body as Body
+        const body = req.body as FormBody
         // A field people cannot see: only a robot fills it in.
-        if (text(body, 'website')) {
+        if (fieldText(body, 'website')) {
           return render(
             req,
             res,
@@ -451,7 +443,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
             email: user.email,
           }
         }
-        const suggested = text(body, 'programmeId')
+        const suggested = fieldText(body, 'programmeId')
         if (suggested) draft.programmeId = suggested
         const parsed = referralInputSchema.safeParse(draftAsInput(draft))
         const fail = async (fields: Record<string, string>) => {
@@ -546,7 +538,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
     kind: 'child' | 'adult',
     summary: 'children' | 'adults',
     people: (draft: ReferralDraft) => T[],
-    read: (body: Body, on: string) => { value: T; problems: Record<string, string> },
+    read: (body: FormBody, on: string) => { value: T; problems: Record<string, string> },
   ): PageRoute[] {
     const view = kind
     const answersOf = (person: T | undefined) => {
@@ -602,13 +594,13 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
               400,
             )
           }
-          const { value, problems } = read(req.body as Body, londonDate(services.clock()))
+          const { value, problems } = read(req.body as FormBody, londonDate(services.clock()))
           if (Object.keys(problems).length > 0) {
             return render(req, res, summary, view, { index, answers: req.body, errors: formErrors(problems) }, 400)
           }
           if (index === 'new') all.push(value)
           else all[index] = value
-          const from = (req.body as Body).from === 'check' ? '?from=check' : ''
+          const from = (req.body as FormBody).from === 'check' ? '?from=check' : ''
           res.redirect(303, `${base(found.authorityId)}/${summary}${from}`)
         },
       },

@@ -17,17 +17,12 @@ import type { Services } from '../../services/index.ts'
 import { NOTIFICATION_STATUSES } from '../../services/notifications.ts'
 import { requestContext } from '../context.ts'
 import { readDateInput } from '../dateInput.ts'
-import { formErrors } from '../forms.ts'
+import { type FormBody, fieldText, formErrors, yesNo } from '../forms.ts'
+
 import type { PageRoute } from '../routing.ts'
 
 /** The team manager's side of referrals: the inbox, matching, screening, case discussion and decision. */
 
-type Body = Record<string, string | string[] | undefined>
-const text = (body: Body, name: string) => {
-  const value = body[name]
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? ''
-}
-const yesNo = (value: string) => (value === 'yes' ? true : value === 'no' ? false : undefined)
 const PAGE_SIZE = 25
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -196,7 +191,7 @@ export function referralRoutes(services: Services): PageRoute[] {
       access: 'referrals:manage',
       handler: withReferral(async (req, res) => {
         const ctx = requestContext(req, res)
-        const choice = text(req.body as Body, 'match')
+        const choice = fieldText(req.body as FormBody, 'match')
         if (!choice) {
           const referral = await services.referrals.get(ctx, String(req.params.referralId))
           const entry = referral.people.find((p) => p.id === req.params.personId)
@@ -222,8 +217,8 @@ export function referralRoutes(services: Services): PageRoute[] {
       path: '/referrals/:referralId/facts',
       access: 'referrals:manage',
       handler: withReferral(async (req, res) => {
-        const body = req.body as Body
-        const removals = text(body, 'previousRemovals')
+        const body = req.body as FormBody
+        const removals = fieldText(body, 'previousRemovals')
         if (removals && (!/^\d+$/.test(removals) || Number(removals) > 20)) {
           return referralPage(
             req,
@@ -236,18 +231,18 @@ export function referralRoutes(services: Services): PageRoute[] {
             400,
           )
         }
-        const level = text(body, 'safeguardingLevel')
+        const level = fieldText(body, 'safeguardingLevel')
         const facts: Record<string, unknown> = {}
         if (['1', '2', '3', '4'].includes(level)) facts.safeguardingLevel = Number(level)
         for (const name of ['socialWorkerAllocated', 'childInNeedStepDown', 'youngPersonHomeless']) {
-          const value = yesNo(text(body, name))
+          const value = yesNo(fieldText(body, name))
           if (value !== undefined) facts[name] = value
         }
         if (removals) facts.previousRemovals = Number(removals)
         await services.referrals.updateFacts(
           requestContext(req, res),
           String(req.params.referralId),
-          Number(text(body, 'version')),
+          Number(fieldText(body, 'version')),
           facts,
         )
         req.session.flash = { type: 'success', text: 'The facts are saved and the screening has been run again.' }
@@ -269,7 +264,7 @@ export function referralRoutes(services: Services): PageRoute[] {
       access: 'referrals:manage',
       handler: withReferral(async (req, res) => {
         const ctx = requestContext(req, res)
-        const body = req.body as Body
+        const body = req.body as FormBody
         const held = readDateInput(body, 'heldOn', 'the date of the discussion', true)
         const parsed = discussionSchema.safeParse(body)
         const fields: Record<string, string> = {}
@@ -331,8 +326,8 @@ export function referralRoutes(services: Services): PageRoute[] {
       access: 'referrals:manage',
       handler: withReferral(async (req, res) => {
         const ctx = requestContext(req, res)
-        const body = req.body as Body
-        const outcome = text(body, 'outcome')
+        const body = req.body as FormBody
+        const outcome = fieldText(body, 'outcome')
         const decision = decisionFrom(body)
         const rerender = async (fields: Record<string, string>) => {
           const referral = await services.referrals.get(ctx, String(req.params.referralId))
@@ -350,7 +345,12 @@ export function referralRoutes(services: Services): PageRoute[] {
           )
         }
         try {
-          await services.referrals.decide(ctx, String(req.params.referralId), Number(text(body, 'version')), decision)
+          await services.referrals.decide(
+            ctx,
+            String(req.params.referralId),
+            Number(fieldText(body, 'version')),
+            decision,
+          )
         } catch (error) {
           if (error instanceof InvalidInputError) return rerender(error.fields)
           throw error
@@ -408,31 +408,35 @@ function sourceOf(row: { route: string; referrer: unknown }): string {
 }
 
 /** The decision the form describes, or undefined if no outcome (or no decline reason) was chosen. */
-export function decisionFrom(body: Body): Decision | undefined {
-  switch (text(body, 'outcome')) {
+export function decisionFrom(body: FormBody): Decision | undefined {
+  switch (fieldText(body, 'outcome')) {
     case 'accept':
       return {
         outcome: 'accept',
-        pathway: text(body, 'pathway') || undefined,
-        rationale: text(body, 'rationale') || undefined,
-        programmeId: text(body, 'programmeId') || undefined,
+        pathway: fieldText(body, 'pathway') || undefined,
+        rationale: fieldText(body, 'rationale') || undefined,
+        programmeId: fieldText(body, 'programmeId') || undefined,
       }
     case 'decline': {
-      const reason = text(body, 'reason')
+      const reason = fieldText(body, 'reason')
       if (!(reason in DECLINE_REASONS)) return undefined
       return {
         outcome: 'decline',
         reason: reason as DeclineReason,
-        detail: text(body, 'detail'),
-        signpostTo: text(body, 'signpostTo') || undefined,
+        detail: fieldText(body, 'detail'),
+        signpostTo: fieldText(body, 'signpostTo') || undefined,
       }
     }
     case 'signpost':
-      return { outcome: 'signpost', signpostTo: text(body, 'signpostTo'), detail: text(body, 'detail') || undefined }
+      return {
+        outcome: 'signpost',
+        signpostTo: fieldText(body, 'signpostTo'),
+        detail: fieldText(body, 'detail') || undefined,
+      }
     case 'more-information':
-      return { outcome: 'more-information', detail: text(body, 'detail') }
+      return { outcome: 'more-information', detail: fieldText(body, 'detail') }
     case 'withdrawn':
-      return { outcome: 'withdrawn', detail: text(body, 'detail') || undefined }
+      return { outcome: 'withdrawn', detail: fieldText(body, 'detail') || undefined }
     default:
       return undefined
   }

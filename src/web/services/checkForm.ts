@@ -1,7 +1,7 @@
 import { impossibleFacts, type ScreeningFacts } from '../../domain/eligibility.ts'
 import { type IsoDate, isIsoDate, isoDate } from '../../domain/isoDate.ts'
 import { PRESENTING_INDICATORS } from '../../domain/programme/vocabulary.ts'
-import { type FormErrors, formErrors } from '../forms.ts'
+import { type FormBody, type FormErrors, formErrors, yesNo } from '../forms.ts'
 
 /**
  * The "check which service fits" form: a handful of facts, any of which may be left as not
@@ -10,11 +10,9 @@ import { type FormErrors, formErrors } from '../forms.ts'
 
 export const CHILD_FIELDS = ['child1', 'child2', 'child3', 'child4'] as const
 
-type Body = Record<string, string | string[] | undefined>
+type Body = FormBody
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() ?? ''
 const many = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value ? [value] : [])
-
-const yesNo = (value: string): boolean | undefined => (value === 'yes' ? true : value === 'no' ? false : undefined)
 
 /** "9", "27/3/2012", "27 3 2012", "27-03-2012" or "2012-03-27". */
 export function parseChild(text: string): { age: number } | { dateOfBirth: IsoDate } | 'invalid' {
