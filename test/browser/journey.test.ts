@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { after, before, test } from 'node:test'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core'
 import { addUser, startTestApp, type TestApp } from '../helpers/app.ts'
 
 /** In Chromium: first-run set-up, sign in, a forbidden page, sign out — and axe on every page seen. */
@@ -40,6 +40,11 @@ after(async () => {
   await app.close()
 })
 
+/** Waits for something to be on the page (after a click, the next page may still be loading). */
+async function shown(locator: Locator) {
+  await locator.waitFor({ state: 'visible', timeout: 15_000 })
+}
+
 async function check(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true })
   await page.evaluate(axeSource)
@@ -63,15 +68,15 @@ test('set up, sign in, a forbidden page, sign out — every page accessible', { 
   await page.goto(`${app.baseUrl}/setup/${token}`)
   await check(page, 'setup')
   await page.getByRole('button', { name: 'Set up Hearth' }).click()
-  assert.ok(await page.getByText('There is a problem').isVisible())
+  await shown(page.getByText('There is a problem'))
   await check(page, 'setup-errors')
   await page.getByLabel('Name of your local authority').fill('Northshire County Council')
   await page.getByLabel('Your full name').fill('Ada Administrator')
   await page.getByLabel('Your work email address').fill('ada@example.org')
   await page.getByLabel('Choose a password').fill('a long synthetic password')
   await page.getByRole('button', { name: 'Set up Hearth' }).click()
-  assert.ok(await page.getByText('Hearth is set up').isVisible())
-  assert.ok(await page.getByText('Northshire County Council').isVisible())
+  await shown(page.getByText('Hearth is set up'))
+  await shown(page.getByText('Northshire County Council'))
   await check(page, 'home')
 
   for (const [path, name] of [
@@ -106,10 +111,10 @@ test('set up, sign in, a forbidden page, sign out — every page accessible', { 
   await page.getByRole('button', { name: 'Create token' }).click()
   await check(page, 'token-created')
   await page.getByRole('button', { name: 'Sign out' }).click()
-  assert.ok(await page.getByText('You have signed out.').isVisible())
+  await shown(page.getByText('You have signed out.'))
   await check(page, 'sign-in')
   await page.goto(`${app.baseUrl}/setup/${token}`)
-  assert.ok(await page.getByText('This set-up link cannot be used').isVisible())
+  await shown(page.getByText('This set-up link cannot be used'))
   await check(page, 'link-used')
 
   // The new practitioner chooses a password from their link, and cannot open admin pages.
@@ -120,7 +125,7 @@ test('set up, sign in, a forbidden page, sign out — every page accessible', { 
   await pat.getByLabel('Enter the password again').fill('another long password')
   await pat.getByRole('button', { name: 'Save password and sign in' }).click()
   await pat.goto(`${app.baseUrl}/admin/users`)
-  assert.ok(await pat.getByRole('heading', { name: 'You do not have access to this page' }).isVisible())
+  await shown(pat.getByRole('heading', { name: 'You do not have access to this page' }))
   await check(pat, 'forbidden')
   await context.close()
   assert.deepEqual(violations, [], `axe found problems:\n${violations.join('\n')}`)
@@ -139,10 +144,10 @@ test('signing in works without JavaScript, and errors are summarised', { skip },
   await page.getByLabel('Email address').fill(person.email)
   await page.getByLabel('Password', { exact: true }).fill('wrong password')
   await page.getByRole('button', { name: 'Sign in' }).click()
-  assert.ok(await page.getByText('Enter a correct email address and password').first().isVisible())
+  await shown(page.getByText('Enter a correct email address and password').first())
   await page.getByLabel('Password', { exact: true }).fill(person.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  assert.ok(await page.getByText(/You are signed in as Test commissioner/).isVisible())
+  await shown(page.getByText(/You are signed in as Test commissioner/))
   await context.close()
 })
 
@@ -168,13 +173,7 @@ test('services: read a service, check which fits a family, and change settings �
     'Stronger Families Team',
     'Safer Stronger Families',
   ]) {
-    assert.ok(
-      await page
-        .getByRole('link', { name: new RegExp(`^${name}`) })
-        .first()
-        .isVisible(),
-      name,
-    )
+    await shown(page.getByRole('link', { name: new RegExp(`^${name}`) }).first())
   }
   await check(page, 'services')
   for (const id of [
@@ -185,12 +184,12 @@ test('services: read a service, check which fits a family, and change settings �
     'lewisham-safer-stronger',
   ]) {
     await page.goto(`${app.baseUrl}/services/${id}`)
-    assert.ok(await page.getByRole('img', { name: 'Timeline in weeks from the start of support' }).isVisible(), id)
-    assert.ok(await page.getByRole('table', { name: 'The timeline as a table' }).isVisible(), id)
+    await shown(page.getByRole('img', { name: 'Timeline in weeks from the start of support' }))
+    await shown(page.getByRole('table', { name: 'The timeline as a table' }))
     await check(page, `service-${id}`)
   }
   await page.goto(`${app.baseUrl}/services/derby-staying-together`)
-  assert.ok(await page.getByText('We read "within 5 days" as 5 working days after the home visit').first().isVisible())
+  await shown(page.getByText('We read "within 5 days" as 5 working days after the home visit').first())
 
   await page.goto(`${app.baseUrl}/services/check`)
   await check(page, 'check')
@@ -198,8 +197,8 @@ test('services: read a service, check which fits a family, and change settings �
   await page.getByLabel('Child 2').fill('1 1 2030')
   await page.getByLabel('How many children have been removed from either parent before?').fill('-1')
   await page.getByRole('button', { name: 'Check services' }).click()
-  assert.ok(await page.getByText('There is a problem').isVisible())
-  assert.ok(await page.getByRole('link', { name: /date of birth must be on or before/ }).isVisible())
+  await shown(page.getByText('There is a problem'))
+  await shown(page.getByRole('link', { name: /date of birth must be on or before/ }))
   await check(page, 'check-errors')
   // Nothing typed is lost.
   assert.equal(await page.getByLabel('Child 1').inputValue(), '7')
@@ -211,8 +210,8 @@ test('services: read a service, check which fits a family, and change settings �
   await page.getByRole('button', { name: 'Check services' }).click()
   const first = page.locator('.govuk-summary-card').first()
   assert.equal((await first.locator('.govuk-summary-card__title').textContent())?.trim(), 'Staying Together Team')
-  assert.ok(await first.getByText('Appears eligible').isVisible())
-  assert.ok(await first.getByText('The child is 9 on').isVisible())
+  await shown(first.getByText('Appears eligible'))
+  await shown(first.getByText('The child is 9 on'))
   await check(page, 'check-results')
   await context.close()
 
@@ -233,7 +232,7 @@ test('services: read a service, check which fits a family, and change settings �
     .getByLabel('Yes')
     .check()
   await noScript.getByRole('button', { name: 'Check services' }).click()
-  assert.ok(await noScript.getByText('A young person aged 16 or 17 is presenting as homeless.').isVisible())
+  await shown(noScript.getByText('A young person aged 16 or 17 is presenting as homeless.'))
 
   // An administrator chooses services and adds a calendar change.
   const admin = await (await browser.newContext()).newPage()
@@ -245,7 +244,7 @@ test('services: read a service, check which fits a family, and change settings �
   await check(admin, 'settings-services')
   await admin.getByLabel(/STARS/).uncheck()
   await admin.getByRole('button', { name: 'Save services' }).click()
-  assert.ok(await admin.getByText('The services your authority runs have been saved.').isVisible())
+  await shown(admin.getByText('The services your authority runs have been saved.'))
   assert.equal(await admin.getByLabel(/STARS/).isChecked(), false)
   await admin.getByRole('link', { name: 'Working-day calendar' }).click()
   await check(admin, 'settings-calendar')
@@ -257,9 +256,9 @@ test('services: read a service, check which fits a family, and change settings �
   await admin.getByLabel('Name of the day').fill('A proclaimed holiday')
   await admin.getByLabel('It is a holiday (not a working day)').check()
   await admin.getByRole('button', { name: 'Add change' }).click()
-  assert.ok(await admin.getByText('4 June 2029 has been added to the calendar.').isVisible())
+  await shown(admin.getByText('4 June 2029 has been added to the calendar.'))
   await admin.goto(`${app.baseUrl}/services`)
-  assert.ok(await admin.getByRole('heading', { name: 'Other service models in the library' }).isVisible())
+  await shown(admin.getByRole('heading', { name: 'Other service models in the library' }))
 
   assert.deepEqual(violations.slice(before), [], `axe found problems:\n${violations.slice(before).join('\n')}`)
 })
@@ -272,7 +271,7 @@ test('the public referral form, with and without mistakes — every page accessi
   await check(page, 'refer-start')
   await page.getByRole('button', { name: 'Start now' }).click()
   await page.getByRole('button', { name: 'Continue' }).click()
-  assert.ok(await page.getByText('Select whether you are a professional or a parent or carer').first().isVisible())
+  await shown(page.getByText('Select whether you are a professional or a parent or carer').first())
   await check(page, 'refer-who-errors')
   await page.getByLabel('A professional').check()
   await page.getByRole('button', { name: 'Continue' }).click()
@@ -287,7 +286,7 @@ test('the public referral form, with and without mistakes — every page accessi
   await page.getByRole('radio', { name: /^Staying Together Team/ }).check()
   await page.getByRole('button', { name: 'Continue' }).click()
   await page.getByRole('button', { name: 'Continue' }).click()
-  assert.ok(await page.getByText('Add at least one child or unborn baby').first().isVisible())
+  await shown(page.getByText('Add at least one child or unborn baby').first())
   await check(page, 'refer-children-errors')
   await page.getByRole('button', { name: 'Add a child' }).click()
   await page.getByLabel('First name').fill('Jordan')
@@ -297,7 +296,7 @@ test('the public referral form, with and without mistakes — every page accessi
   await page.locator('#dateOfBirth-month').fill('2')
   await page.locator('#dateOfBirth-year').fill('2014')
   await page.getByRole('button', { name: 'Save child' }).click()
-  assert.ok(await page.getByText('The child’s date of birth must be a real date').first().isVisible())
+  await shown(page.getByText('The child’s date of birth must be a real date').first())
   assert.equal(await page.getByLabel('First name').inputValue(), 'Jordan')
   await check(page, 'refer-child-errors')
   await page.locator('#dateOfBirth-day').fill('28')
@@ -335,9 +334,9 @@ test('the public referral form, with and without mistakes — every page accessi
   await page.getByLabel('If they agreed, who agreed?').fill('Alex Ellis')
   await page.getByRole('button', { name: 'Continue' }).click()
   await check(page, 'refer-check')
-  assert.ok(await page.getByText('Jordan Ellis, born 28 February 2014').isVisible())
+  await shown(page.getByText('Jordan Ellis, born 28 February 2014'))
   await page.getByRole('button', { name: 'Send referral' }).click()
-  assert.ok(await page.getByRole('heading', { name: 'Referral sent' }).isVisible())
+  await shown(page.getByRole('heading', { name: 'Referral sent' }))
   assert.match((await page.locator('.govuk-panel__body').textContent()) ?? '', /HRT-\d{4}-\d{6}/)
   await check(page, 'refer-sent')
   await context.close()
@@ -354,7 +353,7 @@ test('a team manager matches, screens, discusses and decides — every page acce
   await page.getByLabel('Email address').fill(tm.email)
   await page.getByLabel('Password', { exact: true }).fill(tm.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  assert.ok(await page.getByRole('heading', { name: 'Referrals' }).isVisible())
+  await shown(page.getByRole('heading', { name: 'Referrals' }))
   await check(page, 'manager-home')
   await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Referrals' }).click()
   await check(page, 'inbox')
@@ -367,7 +366,7 @@ test('a team manager matches, screens, discusses and decides — every page acce
     .click()
   await check(page, 'match')
   await page.getByRole('button', { name: 'Save' }).click()
-  assert.ok(await page.getByText('Select the person this is, or say they are new').first().isVisible())
+  await shown(page.getByText('Select the person this is, or say they are new').first())
   await check(page, 'match-errors')
   await page.getByLabel(/None of these/).check()
   await page.getByRole('button', { name: 'Save' }).click()
@@ -382,7 +381,7 @@ test('a team manager matches, screens, discusses and decides — every page acce
   await page.getByText('Correct or add facts for screening').click()
   await page.getByLabel('Level 3: targeted early help or complex needs').check()
   await page.getByRole('button', { name: 'Save and screen again' }).click()
-  assert.ok(await page.getByText('The facts are saved and the screening has been run again.').isVisible())
+  await shown(page.getByText('The facts are saved and the screening has been run again.'))
   await check(page, 'referral-screened')
   await page.getByRole('button', { name: 'Record a case discussion' }).click()
   await check(page, 'discussion-new')
@@ -398,7 +397,7 @@ test('a team manager matches, screens, discusses and decides — every page acce
     await page.getByLabel(label, { exact: true }).fill(`Synthetic: ${label.toLowerCase()}.`)
   }
   await page.getByRole('button', { name: 'Save case discussion' }).click()
-  assert.ok(await page.getByRole('heading', { name: 'Case discussion' }).isVisible())
+  await shown(page.getByRole('heading', { name: 'Case discussion' }))
   await check(page, 'discussion')
   await page.getByRole('link', { name: 'Back to the referral' }).click()
   await page.getByRole('button', { name: 'Make a decision' }).click()
@@ -408,8 +407,8 @@ test('a team manager matches, screens, discusses and decides — every page acce
   await page.getByRole('radio', { name: /^Accept/ }).check()
   await page.getByLabel('Rationale').fill('Synthetic: agreed at the case discussion.')
   await page.getByRole('button', { name: 'Record decision' }).click()
-  assert.ok(await page.getByText('The case is open and its timescales have started.').isVisible())
-  assert.ok(await page.getByRole('rowheader', { name: 'Home visit with the lead worker' }).isVisible())
+  await shown(page.getByText('The case is open and its timescales have started.'))
+  await shown(page.getByRole('rowheader', { name: 'Home visit with the lead worker' }))
   await check(page, 'referral-accepted')
   await context.close()
   assert.deepEqual(violations.slice(before), [], `axe found problems:\n${violations.slice(before).join('\n')}`)
