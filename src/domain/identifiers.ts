@@ -44,3 +44,10 @@ export function normalisePostcode(value: string): string | undefined {
 export function referralReference(year: number, number: number): string {
   return `HRT-${year}-${String(number).padStart(6, '0')}`
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Ids in Hearth are UUIDs: anything else in a path is simply not found. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value)
+}

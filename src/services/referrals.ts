@@ -52,14 +52,17 @@ export interface MatchCandidate {
 }
 
 /** The facts screening needs, from what the referral says. */
-export function factsOfReferral(row: ReferralRow, people: ReferralPersonRow[]): ScreeningFacts {
+export function factsOfReferral(
+  referral: { indicators: unknown; facts: unknown },
+  people: { role: string; dateOfBirth?: string | null; expectedDueDate?: string | null }[],
+): ScreeningFacts {
   const children = people.filter((p) => p.role === 'child')
   const unborn = people.find((p) => p.role === 'unborn')
   return {
     children: children.flatMap((c) => (c.dateOfBirth ? [{ dateOfBirth: c.dateOfBirth }] : [])),
     ...(unborn?.expectedDueDate ? { expectingBaby: true, expectedDeliveryDate: unborn.expectedDueDate } : {}),
-    indicators: row.indicators as ScreeningFacts['indicators'],
-    ...(row.facts as Partial<ScreeningFacts>),
+    indicators: referral.indicators as ScreeningFacts['indicators'],
+    ...(referral.facts as Partial<ScreeningFacts>),
   }
 }
 

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express'
 import { rateLimit } from 'express-rate-limit'
 import { type Access, can } from '../../domain/access.ts'
 import { whichServicesFit } from '../../domain/eligibility.ts'
+import { isUuid } from '../../domain/identifiers.ts'
 import { formatIsoDate, londonDate } from '../../domain/isoDate.ts'
 import type { Programme } from '../../domain/programme/schema.ts'
 import { PRESENTING_INDICATORS, SAFEGUARDING_LEVELS } from '../../domain/programme/vocabulary.ts'
@@ -83,16 +84,36 @@ export function referRoutes(services: Services, submitLimit: number): PageRoute[
 }
 
 function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType<typeof rateLimit>): PageRoute[] {
-  /** The authority the referral is for, and who is acting; undefined if there is no such authority. */
-  async function who(req: Request, res: Response): Promise<{ authorityId: string; ctx: RequestContext } | undefined> {
+  interface Referring {
+    authorityId: string
+    authorityName: string
+    ctx: RequestContext
+  }
+
+  /**
+   * The authority the referral is for, and who is acting; undefined if there is no such
+   * authority. Looked up once per request: every handler and its render ask again.
+   */
+  async function who(req: Request, res: Response): Promise<Referring | undefined> {
+    if (res.locals.referring) return res.locals.referring as Referring
+    let found: Referring | undefined
     if (journey.internal) {
       const ctx = requestContext(req, res)
-      return { authorityId: ctx.actor.authorityId, ctx }
+      const name = await services.setup.authorityName(ctx.actor.authorityId)
+      found = { authorityId: ctx.actor.authorityId, authorityName: name ?? '', ctx }
+    } else {
+      const authorityId = String(req.params.authorityId)
+      const name = isUuid(authorityId) ? await services.setup.authorityName(authorityId) : undefined
+      if (name !== undefined) {
+        found = {
+          authorityId,
+          authorityName: name,
+          ctx: { actor: { type: 'public', authorityId }, requestId: String(req.id) },
+        }
+      }
     }
-    const authorityId = String(req.params.authorityId)
-    const known = await services.setup.publicAuthorities()
-    if (!known.some((a) => a.id === authorityId)) return undefined
-    return { authorityId, ctx: { actor: { type: 'public', authorityId }, requestId: String(req.id) } }
+    res.locals.referring = found
+    return found
   }
 
   const base = (authorityId: string) => (journey.internal ? '/referrals/new' : `/refer/${authorityId}`)
@@ -130,7 +151,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
     res.status(status).render(`refer/views/${view}.njk`, {
       base: base(found.authorityId),
       internal: journey.internal,
-      authorityName: await services.setup.authorityName(found.authorityId),
+      authorityName: found.authorityName,
       running,
       draft,
       step,
@@ -147,7 +168,6 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
     step: string,
     view: string,
     save: (body: FormBody, draft: ReferralDraft, on: string) => Record<string, string>,
-    extra?: (draft: ReferralDraft) => Record<string, unknown>,
   ): PageRoute[] {
     return [
       {
@@ -157,7 +177,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
         handler: async (req, res) => {
           const found = await who(req, res)
           if (!found) return res.status(404).render('errors/404.njk')
-          await render(req, res, step, view, extra?.(draftOf(req, found.authorityId)) ?? {})
+          await render(req, res, step, view)
         },
       },
       {
@@ -170,14 +190,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
           const draft = draftOf(req, found.authorityId)
           const problems = save(req.body as FormBody, draft, londonDate(services.clock()))
           if (Object.keys(problems).length > 0) {
-            return render(
-              req,
-              res,
-              step,
-              view,
-              { errors: formErrors(problems), answers: req.body, ...(extra?.(draft) ?? {}) },
-              400,
-            )
+            return render(req, res, step, view, { errors: formErrors(problems), answers: req.body }, 400)
           }
           res.redirect(303, `${base(found.authorityId)}/${nextPage(step, req)}`)
         },
@@ -438,7 +451,7 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
           draft.referrerType = 'professional'
           draft.referrer = {
             name: user.name,
-            organisation: (await services.setup.authorityName(found.authorityId)) ?? 'Local authority',
+            organisation: found.authorityName || 'Local authority',
             role: user.role.replace('_', ' '),
             email: user.email,
           }
@@ -507,30 +520,18 @@ function journeyRoutes(services: Services, journey: Journey, limiter: ReturnType
     const draft = draftOf(req, found.authorityId)
     const running = await services.programmes.running(found.ctx)
     const on = londonDate(services.clock())
-    let suggestions: { programme: Programme; label: string; result: string }[] = []
+    let suggestions: { programme: Programme; label: string }[] = []
     if (!draft.programmeId || draft.programmeId === 'not-sure') {
       const facts = factsOfReferral(
-        {
-          indicators: draft.indicators,
-          facts: draft.facts ?? {},
-        } as Parameters<typeof factsOfReferral>[0],
-        draft.children.map((c) => ({
-          role: c.unborn ? 'unborn' : 'child',
-          dateOfBirth: c.dateOfBirth ?? null,
-          expectedDueDate: c.expectedDueDate ?? null,
-        })) as Parameters<typeof factsOfReferral>[1],
+        { indicators: draft.indicators, facts: draft.facts ?? {} },
+        draft.children.map((c) => ({ role: c.unborn ? 'unborn' : 'child', ...c })),
       )
       suggestions = whichServicesFit(facts, running, on).map((s) => ({
         programme: running.find((p) => p.id === s.programmeId) as Programme,
         label: s.label,
-        result: s.result,
       }))
     }
-    return {
-      programmeName: running.find((p) => p.id === draft.programmeId)?.name,
-      suggestions,
-      formatDate: formatIsoDate,
-    }
+    return { programmeName: running.find((p) => p.id === draft.programmeId)?.name, suggestions }
   }
 
   /** Add, change and remove pages for the children or adults in the draft. */

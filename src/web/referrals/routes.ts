@@ -2,6 +2,7 @@ import type { Request, Response } from 'express'
 import { z } from 'zod'
 import { DEADLINE_STATUSES } from '../../domain/deadlines.ts'
 import { CRITERION_OUTCOMES, SCREENING_RESULTS } from '../../domain/eligibility.ts'
+import { isUuid } from '../../domain/identifiers.ts'
 import { completedYears, londonDate } from '../../domain/isoDate.ts'
 import { PRESENTING_INDICATORS, SAFEGUARDING_LEVELS } from '../../domain/programme/vocabulary.ts'
 import {
@@ -18,13 +19,11 @@ import { NOTIFICATION_STATUSES } from '../../services/notifications.ts'
 import { requestContext } from '../context.ts'
 import { readDateInput } from '../dateInput.ts'
 import { type FormBody, fieldText, formErrors, yesNo } from '../forms.ts'
-
 import type { PageRoute } from '../routing.ts'
 
 /** The team manager's side of referrals: the inbox, matching, screening, case discussion and decision. */
 
 const PAGE_SIZE = 25
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const vocabulary = {
   statuses: REFERRAL_STATUSES,
@@ -84,7 +83,7 @@ export function referralRoutes(services: Services): PageRoute[] {
     async (req, res, next) => {
       // Ids in the path are UUIDs; anything else is simply not found.
       const ids = [req.params.referralId, req.params.personId, req.params.discussionId, req.params.messageId]
-      if (ids.some((id) => id !== undefined && !UUID.test(String(id)))) return notFound(res)
+      if (ids.some((id) => id !== undefined && !isUuid(String(id)))) return notFound(res)
       try {
         return await handler(req, res, next)
       } catch (error) {
