@@ -134,7 +134,8 @@ export function createReferralService(database: Database, audit: AuditLog, clock
           receivedAt: now,
           decisionDueAt: decisionDue(programme, now, calendar),
           referrer: input.referrer,
-          address: [input.address, input.postcode].filter(Boolean).join('\n') || null,
+          address: input.address ?? null,
+          postcode: input.postcode ?? null,
           indicators: input.indicators,
           whatIsHappening: input.whatIsHappening,
           hopedChange: input.hopedChange ?? null,
@@ -259,7 +260,7 @@ export function createReferralService(database: Database, audit: AuditLog, clock
         const fullName = `${entry.givenName} ${entry.familyName}`
         const key = phoneticKey(fullName)
         const familyKey = phoneticKey(entry.familyName)
-        const postcode = /([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})\s*$/.exec(row.address ?? '')?.[1] ?? null
+        const postcode = row.postcode
         const rows = await tx
           .select({
             id: person.id,
@@ -346,7 +347,6 @@ export function createReferralService(database: Database, audit: AuditLog, clock
         let target = personId
         if (personId === 'new') {
           target = randomUUID()
-          const postcode = /([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})\s*$/.exec(row.address ?? '')?.[1] ?? null
           await tx.insert(person).values({
             authorityId,
             id: target,
@@ -356,7 +356,7 @@ export function createReferralService(database: Database, audit: AuditLog, clock
             dateOfBirth: entry.dateOfBirth,
             expectedDueDate: entry.expectedDueDate,
             nhsNumber: entry.nhsNumber,
-            postcode,
+            postcode: row.postcode,
             createdAt: clock(),
           })
         } else {

@@ -78,6 +78,8 @@ export const referral = pgTable(
     decisionDueAt: at('decision_due_at').notNull(),
     referrer: jsonb('referrer').notNull(),
     address: text('address'),
+    /** Kept apart from the address, tidied (DE1 2FS), for matching people by postcode. */
+    postcode: text('postcode'),
     indicators: jsonb('indicators').notNull().default([]),
     whatIsHappening: text('what_is_happening').notNull(),
     hopedChange: text('hoped_change'),
