@@ -66,6 +66,14 @@ export function createProgrammeService(database: Database, audit: AuditLog, cloc
       return database.withTenant(ctx.actor.authorityId, (tx) => chosenIds(tx, ctx.actor.authorityId))
     },
 
+    /**
+     * A programme a stored record names. Undefined if its file has since been removed or
+     * renamed, so that old referrals and cases still open.
+     */
+    find(id: string | null | undefined): Programme | undefined {
+      return id ? library.get(id) : undefined
+    },
+
     get(id: string): Programme {
       const programme = library.get(id)
       if (!programme) throw new NotFoundError('Programme')

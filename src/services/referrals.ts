@@ -94,7 +94,7 @@ export function createReferralService(database: Database, audit: AuditLog, clock
   }
 
   function screeningOf(row: ReferralRow, people: ReferralPersonRow[]): Screening | undefined {
-    const programme = row.programmeId ? programmes.get(row.programmeId) : undefined
+    const programme = programmes.find(row.programmeId)
     return programme ? screen(programme, factsOfReferral(row, people), londonDate(row.receivedAt)) : undefined
   }
 
@@ -451,7 +451,8 @@ export function createReferralService(database: Database, audit: AuditLog, clock
           .select({ type: caseEvent.type, at: caseEvent.at })
           .from(caseEvent)
           .where(and(eq(caseEvent.authorityId, authorityId), eq(caseEvent.caseId, caseId)))
-        const programme = programmes.get(opened.programmeId)
+        const programme = programmes.find(opened.programmeId)
+        if (!programme) return []
         return deadlines(programme, events as CaseEvent[], calendar, clock(), opened.pathway ?? undefined)
       })
     },
@@ -473,7 +474,7 @@ export function createReferralService(database: Database, audit: AuditLog, clock
           throw new InvalidInputError({ programmeId: 'Choose one of the services your authority runs' })
         }
         if (chosenNow) row.programmeId = chosenNow
-        const programme = row.programmeId ? programmes.get(row.programmeId) : undefined
+        const programme = programmes.find(row.programmeId)
         const screening = screeningOf(row, people)
         const problems = decisionProblems(programme, row.status as ReferralStatus, screening, decision)
         if (decision.outcome === 'accept' && people.some((p) => !p.personId)) {

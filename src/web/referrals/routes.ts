@@ -58,7 +58,7 @@ export function referralRoutes(services: Services): PageRoute[] {
   async function referralPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const ctx = requestContext(req, res)
     const referral = await services.referrals.get(ctx, String(req.params.referralId))
-    const programme = referral.row.programmeId ? services.programmes.get(referral.row.programmeId) : undefined
+    const programme = services.programmes.find(referral.row.programmeId)
     const messages = await services.notifications.forReferral(ctx, referral.row.id)
     const caseDeadlines = referral.caseId ? await services.referrals.caseDeadlines(ctx, referral.caseId) : []
     const on = londonDate(referral.row.receivedAt)
@@ -126,7 +126,9 @@ export function referralRoutes(services: Services): PageRoute[] {
           id: row.id,
           reference: row.reference,
           receivedAt: row.receivedAt,
-          programme: row.programmeId ? services.programmes.get(row.programmeId).name : 'Not sure',
+          programme: row.programmeId
+            ? (services.programmes.find(row.programmeId)?.name ?? row.programmeId)
+            : 'Not sure',
           source: sourceOf(row),
           children: people
             .filter((p) => p.role !== 'adult')
@@ -303,7 +305,7 @@ export function referralRoutes(services: Services): PageRoute[] {
         const referral = await services.referrals.get(requestContext(req, res), String(req.params.referralId))
         const discussion = referral.discussions.find((d) => d.id === req.params.discussionId)
         if (!discussion) return notFound(res)
-        const programme = referral.row.programmeId ? services.programmes.get(referral.row.programmeId) : undefined
+        const programme = services.programmes.find(referral.row.programmeId)
         res.render('referrals/views/discussion.njk', { referral, discussion, programme, vocabulary })
       }),
     },
@@ -381,7 +383,7 @@ export function referralRoutes(services: Services): PageRoute[] {
     ctx: ReturnType<typeof requestContext>,
     referral: Awaited<ReturnType<Services['referrals']['get']>>,
   ) {
-    const programme = referral.row.programmeId ? services.programmes.get(referral.row.programmeId) : undefined
+    const programme = services.programmes.find(referral.row.programmeId)
     const running = programme ? [] : await services.programmes.running(ctx)
     // Pathways chosen on accepting: this service's, or, if the service is chosen now, every service's.
     const pathways = (programme ? [programme] : running)
