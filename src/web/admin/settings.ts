@@ -3,6 +3,7 @@ import { InvalidInputError, NotFoundError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
 import { calendarOverrideSchema } from '../../services/programmes.ts'
 import { requestContext } from '../context.ts'
+import { readDateInput } from '../dateInput.ts'
 import { formErrors, keptAnswers, parseForm } from '../forms.ts'
 import type { PageRoute } from '../routing.ts'
 
@@ -73,20 +74,15 @@ export function settingsRoutes(services: Services): PageRoute[] {
       handler: async (req, res) => {
         const body = req.body as Record<string, string | undefined>
         const answers = keptAnswers(body)
-        const [day, month, year] = [body['date-day'], body['date-month'], body['date-year']].map((v) =>
-          (v ?? '').trim(),
-        )
-        const date = `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
         const rerender = async (fields: Record<string, string>) =>
           res.status(400).render('admin/views/settings-calendar.njk', {
             ...(await calendarPage(req, res)),
             answers,
             errors: formErrors(fields),
           })
-        if (!day || !month || !year || !/^\d+$/.test(day + month + year) || !isIsoDate(date)) {
-          return rerender({ 'date-day': 'Enter a real date, like 4 6 2029' })
-        }
-        const form = parseForm(calendarOverrideSchema, { date, title: body.title, kind: body.kind })
+        const date = readDateInput(body, 'date', 'the date', true)
+        if (!date.ok) return rerender({ 'date-day': date.message })
+        const form = parseForm(calendarOverrideSchema, { date: date.value, title: body.title, kind: body.kind })
         if (!form.ok) {
           const fields = Object.fromEntries(
             Object.entries(form.errors.fields).map(([k, v]) => [k === 'date' ? 'date-day' : k, v]),

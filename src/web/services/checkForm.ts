@@ -1,6 +1,7 @@
 import { impossibleFacts, type ScreeningFacts } from '../../domain/eligibility.ts'
 import { type IsoDate, isIsoDate, isoDate } from '../../domain/isoDate.ts'
 import { PRESENTING_INDICATORS } from '../../domain/programme/vocabulary.ts'
+import { readDateInput } from '../dateInput.ts'
 import { type FormBody, type FormErrors, formErrors, yesNo } from '../forms.ts'
 
 /**
@@ -53,17 +54,11 @@ export function parseCheckForm(body: Body, on: IsoDate): CheckFormResult {
 
   const expecting = one(body.expecting)
   let expectedDeliveryDate: IsoDate | undefined
-  const [day, month, year] = ['dueDate-day', 'dueDate-month', 'dueDate-year'].map((k) => one(body[k]))
-  if (expecting === 'no' && (day || month || year)) {
+  const due = readDateInput(body, 'dueDate', 'the expected date of delivery')
+  if (expecting === 'no' && (!due.ok || due.value)) {
     fields['dueDate-day'] = 'Leave the expected date of delivery blank if no one is expecting a baby'
-  } else if (day || month || year) {
-    const written = `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
-    if (!day || !month || !year)
-      fields['dueDate-day'] = 'The expected date of delivery must include a day, month and year'
-    else if (!/^\d+$/.test(day + month + year) || !isIsoDate(written)) {
-      fields['dueDate-day'] = 'The expected date of delivery must be a real date'
-    } else expectedDeliveryDate = written
-  }
+  } else if (!due.ok) fields['dueDate-day'] = due.message
+  else expectedDeliveryDate = due.value
 
   const removalsText = one(body.previousRemovals)
   let previousRemovals: number | undefined
