@@ -4,8 +4,8 @@ import { CRITERION_OUTCOMES, SCREENING_RESULTS } from '../domain/eligibility.ts'
 import { programmeSchema } from '../domain/programme/schema.ts'
 import {
   DECLINE_REASONS,
-  type Decision,
   type DeclineReason,
+  decisionFromAnswers,
   REFERRAL_STATUSES,
   type ReferralStatus,
 } from '../domain/referral.ts'
@@ -397,21 +397,8 @@ export function apiV1Routes(services: Services, links: { publicUrl: string }): A
         409: problem('Changed by someone else since the version you sent'),
       },
       handler: async ({ ctx, params, body }) => {
-        const decision = {
-          accept: {
-            outcome: 'accept',
-            pathway: body.pathway,
-            rationale: body.rationale,
-            programmeId: body.programmeId,
-          },
-          decline: { outcome: 'decline', reason: body.reason, detail: body.detail ?? '', signpostTo: body.signpostTo },
-          signpost: { outcome: 'signpost', signpostTo: body.signpostTo ?? '', detail: body.detail },
-          'more-information': { outcome: 'more-information', detail: body.detail ?? '' },
-          withdrawn: { outcome: 'withdrawn', detail: body.detail },
-        }[body.outcome] as Decision
-        if (decision.outcome === 'decline' && !decision.reason) {
-          throw new InvalidInputError({ reason: 'Give the reason for declining' })
-        }
+        const decision = decisionFromAnswers(body)
+        if (!decision) throw new InvalidInputError({ reason: 'Give the reason for declining' })
         const result = await services.referrals.decide(ctx, params.referralId, body.version, decision)
         return { status: 201, body: { caseId: result.caseId ?? null } }
       },

@@ -45,6 +45,54 @@ export type Decision =
   | { outcome: 'more-information'; detail: string }
   | { outcome: 'withdrawn'; detail?: string }
 
+/** The answers a decision is made of, from the decision page or the API. */
+export const DECISION_FIELDS = [
+  'outcome',
+  'programmeId',
+  'pathway',
+  'rationale',
+  'reason',
+  'detail',
+  'signpostTo',
+] as const
+
+/**
+ * The decision some answers describe, or undefined if no outcome (or, to decline, no reason)
+ * was given. Blank answers count as not given.
+ */
+export function decisionFromAnswers(
+  answers: Partial<Record<(typeof DECISION_FIELDS)[number], string | undefined>>,
+): Decision | undefined {
+  const given = (name: (typeof DECISION_FIELDS)[number]) => answers[name]?.trim() || undefined
+  switch (given('outcome')) {
+    case 'accept':
+      return {
+        outcome: 'accept',
+        pathway: given('pathway'),
+        rationale: given('rationale'),
+        programmeId: given('programmeId'),
+      }
+    case 'decline': {
+      const reason = given('reason')
+      if (!reason || !(reason in DECLINE_REASONS)) return undefined
+      return {
+        outcome: 'decline',
+        reason: reason as DeclineReason,
+        detail: given('detail') ?? '',
+        signpostTo: given('signpostTo'),
+      }
+    }
+    case 'signpost':
+      return { outcome: 'signpost', signpostTo: given('signpostTo') ?? '', detail: given('detail') }
+    case 'more-information':
+      return { outcome: 'more-information', detail: given('detail') ?? '' }
+    case 'withdrawn':
+      return { outcome: 'withdrawn', detail: given('detail') }
+    default:
+      return undefined
+  }
+}
+
 /** The status a decision leaves the referral in. */
 export const STATUS_AFTER: Record<Decision['outcome'], ReferralStatus> = {
   accept: 'accepted',

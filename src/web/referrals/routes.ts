@@ -6,9 +6,9 @@ import { isUuid } from '../../domain/identifiers.ts'
 import { completedYears, londonDate } from '../../domain/isoDate.ts'
 import { PRESENTING_INDICATORS, SAFEGUARDING_LEVELS } from '../../domain/programme/vocabulary.ts'
 import {
+  DECISION_FIELDS,
   DECLINE_REASONS,
-  type Decision,
-  type DeclineReason,
+  decisionFromAnswers,
   isOpen,
   REFERRAL_STATUSES,
   type ReferralStatus,
@@ -329,7 +329,9 @@ export function referralRoutes(services: Services): PageRoute[] {
         const ctx = requestContext(req, res)
         const body = req.body as FormBody
         const outcome = fieldText(body, 'outcome')
-        const decision = decisionFrom(body)
+        const decision = decisionFromAnswers(
+          Object.fromEntries(DECISION_FIELDS.map((name) => [name, fieldText(body, name)])),
+        )
         const rerender = async (fields: Record<string, string>) => {
           const referral = await services.referrals.get(ctx, String(req.params.referralId))
           res.status(400).render('referrals/views/decision.njk', {
@@ -406,39 +408,4 @@ function sourceOf(row: { route: string; referrer: unknown }): string {
   if (row.route === 'internal') return `Inside Hearth (${referrer.organisation ?? 'this authority'})`
   if (referrer.type === 'parent') return 'A parent or carer'
   return referrer.organisation ?? 'A professional'
-}
-
-/** The decision the form describes, or undefined if no outcome (or no decline reason) was chosen. */
-export function decisionFrom(body: FormBody): Decision | undefined {
-  switch (fieldText(body, 'outcome')) {
-    case 'accept':
-      return {
-        outcome: 'accept',
-        pathway: fieldText(body, 'pathway') || undefined,
-        rationale: fieldText(body, 'rationale') || undefined,
-        programmeId: fieldText(body, 'programmeId') || undefined,
-      }
-    case 'decline': {
-      const reason = fieldText(body, 'reason')
-      if (!(reason in DECLINE_REASONS)) return undefined
-      return {
-        outcome: 'decline',
-        reason: reason as DeclineReason,
-        detail: fieldText(body, 'detail'),
-        signpostTo: fieldText(body, 'signpostTo') || undefined,
-      }
-    }
-    case 'signpost':
-      return {
-        outcome: 'signpost',
-        signpostTo: fieldText(body, 'signpostTo'),
-        detail: fieldText(body, 'detail') || undefined,
-      }
-    case 'more-information':
-      return { outcome: 'more-information', detail: fieldText(body, 'detail') }
-    case 'withdrawn':
-      return { outcome: 'withdrawn', detail: fieldText(body, 'detail') || undefined }
-    default:
-      return undefined
-  }
 }
