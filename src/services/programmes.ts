@@ -49,6 +49,15 @@ export function createProgrammeService(database: Database, audit: AuditLog, cloc
     return new Set(rows.map((r) => r.id))
   }
 
+  async function overridesIn(tx: Tx, authorityId: string): Promise<CalendarOverride[]> {
+    const rows = await tx
+      .select({ date: calendarOverride.date, title: calendarOverride.title, kind: calendarOverride.kind })
+      .from(calendarOverride)
+      .where(eq(calendarOverride.authorityId, authorityId))
+      .orderBy(asc(calendarOverride.date))
+    return rows as CalendarOverride[]
+  }
+
   async function running(ctx: RequestContext): Promise<Programme[]> {
     const ids = await database.withTenant(ctx.actor.authorityId, (tx) => chosenIds(tx, ctx.actor.authorityId))
     return library.programmes.filter((p) => ids.has(p.id))
@@ -118,25 +127,14 @@ export function createProgrammeService(database: Database, audit: AuditLog, cloc
       const authorityId = ctx.actor.authorityId
       const { nation, overrides } = await database.withTenant(authorityId, async (tx) => {
         const [row] = await tx.select({ nation: authority.nation }).from(authority).where(eq(authority.id, authorityId))
-        const overrides = await tx
-          .select({ date: calendarOverride.date, title: calendarOverride.title, kind: calendarOverride.kind })
-          .from(calendarOverride)
-          .where(eq(calendarOverride.authorityId, authorityId))
-          .orderBy(asc(calendarOverride.date))
+        const overrides = await overridesIn(tx, authorityId)
         return { nation: row?.nation ?? 'england-and-wales', overrides }
       })
-      return calendarFor(nation in NATIONS ? (nation as Nation) : 'england-and-wales', overrides as CalendarOverride[])
+      return calendarFor(nation in NATIONS ? (nation as Nation) : 'england-and-wales', overrides)
     },
 
     async overrides(ctx: RequestContext): Promise<CalendarOverride[]> {
-      const rows = await database.withTenant(ctx.actor.authorityId, (tx) =>
-        tx
-          .select({ date: calendarOverride.date, title: calendarOverride.title, kind: calendarOverride.kind })
-          .from(calendarOverride)
-          .where(eq(calendarOverride.authorityId, ctx.actor.authorityId))
-          .orderBy(asc(calendarOverride.date)),
-      )
-      return rows as CalendarOverride[]
+      return database.withTenant(ctx.actor.authorityId, (tx) => overridesIn(tx, ctx.actor.authorityId))
     },
 
     async addOverride(ctx: RequestContext, input: z.output<typeof calendarOverrideSchema>): Promise<void> {
