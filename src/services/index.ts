@@ -38,7 +38,7 @@ export function createServices(
     setup: createSetupService(database, audit, clock, config.SETUP_LINK_HOURS, library),
     programmes,
     referrals: createReferralService(database, audit, clock, programmes),
-    notifications: createNotificationService(database, clock, notifier),
+    notifications: createNotificationService(database, audit, clock, notifier),
     auth: createAuthService(database, audit, clock, {
       attempts: config.LOCKOUT_ATTEMPTS,
       minutes: config.LOCKOUT_MINUTES,

@@ -5,6 +5,7 @@ import { notification } from '../db/schema/index.ts'
 import type { Logger } from '../logger.ts'
 import { composeMessage, type NotificationKind } from '../notify/messages.ts'
 import { EmailNotSetUpError, type Notifier } from '../notify/notifier.ts'
+import type { AuditLog } from './audit.ts'
 import type { Clock, RequestContext } from './context.ts'
 import { NotFoundError } from './errors.ts'
 
@@ -33,7 +34,13 @@ interface Claimed {
   attempts: number
 }
 
-export function createNotificationService(database: Database, clock: Clock, notifier: Notifier, logger?: Logger) {
+export function createNotificationService(
+  database: Database,
+  audit: AuditLog,
+  clock: Clock,
+  notifier: Notifier,
+  logger?: Logger,
+) {
   return {
     notifier,
 
@@ -110,10 +117,10 @@ export function createNotificationService(database: Database, clock: Clock, noti
       )
     },
 
-    /** Tries a failed message again now. */
+    /** Tries a failed message again now. Audited: it is a change a manager makes. */
     async retry(ctx: RequestContext, id: string) {
-      const updated = await database.withTenant(ctx.actor.authorityId, (tx) =>
-        tx
+      await database.withTenant(ctx.actor.authorityId, async (tx) => {
+        const updated = await tx
           .update(notification)
           .set({ status: 'pending', attempts: 0, nextAttemptAt: clock() })
           .where(
@@ -123,9 +130,10 @@ export function createNotificationService(database: Database, clock: Clock, noti
               sql`${notification.status} <> 'sent'`,
             ),
           )
-          .returning({ id: notification.id }),
-      )
-      if (updated.length === 0) throw new NotFoundError('Message')
+          .returning({ id: notification.id })
+        if (updated.length === 0) throw new NotFoundError('Message')
+        await audit.record(tx, ctx, { action: 'update', recordType: 'notification', recordId: id, details: { retry: true } })
+      })
     },
   }
 }

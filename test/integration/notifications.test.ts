@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import { SMTPServer } from 'smtp-server'
-import { notification } from '../../src/db/schema/index.ts'
+import { auditEvent, notification } from '../../src/db/schema/index.ts'
 import { govukNotifyNotifier, type Notifier, smtpNotifier } from '../../src/notify/notifier.ts'
 import type { RequestContext } from '../../src/services/context.ts'
 import { RETRY_MINUTES } from '../../src/services/notifications.ts'
@@ -115,6 +115,13 @@ describe('telling the referrer by email', () => {
     await app.services.notifications.retry({ actor: { type: 'cli', authorityId } }, message?.id as string)
     await app.services.notifications.deliverDue()
     assert.equal((await stored(id))[0]?.status, 'sent')
+    const audited = await app.db.database.withTenant(authorityId, (tx) =>
+      tx
+        .select()
+        .from(auditEvent)
+        .where(eq(auditEvent.recordId, message?.id as string)),
+    )
+    assert.equal(audited[0]?.recordType, 'notification')
   })
 })
 
