@@ -132,7 +132,12 @@ export function createNotificationService(
           )
           .returning({ id: notification.id })
         if (updated.length === 0) throw new NotFoundError('Message')
-        await audit.record(tx, ctx, { action: 'update', recordType: 'notification', recordId: id, details: { retry: true } })
+        await audit.record(tx, ctx, {
+          action: 'update',
+          recordType: 'notification',
+          recordId: id,
+          details: { retry: true },
+        })
       })
     },
   }
