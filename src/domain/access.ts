@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   'programmes:manage': "Choose the authority's services and change its working-day calendar",
   'referrals:create': 'Refer a family from inside Hearth',
   'referrals:manage': 'Screen referrals, match people, hold case discussions and decide',
+  'cases:work': 'See and work on the cases you hold or lead: contacts, chronology, people and consent',
+  'cases:manage': "Allocate cases, see the team's cases and work, and read a case's access log",
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -41,9 +43,9 @@ const EVERYONE: Permission[] = ['home:view', 'account:manage', 'services:view']
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   administrator: [...EVERYONE, 'users:manage', 'teams:manage', 'programmes:manage'],
-  team_manager: [...EVERYONE, 'referrals:create', 'referrals:manage'],
-  practitioner: EVERYONE,
-  social_worker: [...EVERYONE, 'referrals:create'],
+  team_manager: [...EVERYONE, 'referrals:create', 'referrals:manage', 'cases:work', 'cases:manage'],
+  practitioner: [...EVERYONE, 'cases:work'],
+  social_worker: [...EVERYONE, 'referrals:create', 'cases:work'],
   commissioner: EVERYONE,
 }
 
@@ -63,4 +65,34 @@ export function parseRole(value: string): Role | undefined {
     .replace(/[\s-]+/g, '_')
   if (isRole(normalised)) return normalised
   return ROLES.find((r) => ROLE_LABELS[r].toLowerCase() === value.trim().toLowerCase())
+}
+
+/** Who holds a case, for deciding who may open it. */
+export interface CaseHolders {
+  teamId: string | null
+  keyWorkerId: string | null
+  coWorkerId: string | null
+  socialWorkerUserId: string | null
+}
+
+/**
+ * Which cases a person may open. Managers see every case in their authority; a key worker
+ * sees the cases they hold and those of their own team (to cover for a colleague); a partner
+ * social worker sees only the cases they lead. Everyone else sees none.
+ */
+export function canSeeCase(user: { id: string; role: Role; teamId: string | null }, holders: CaseHolders): boolean {
+  switch (user.role) {
+    case 'team_manager':
+      return true
+    case 'practitioner':
+      return (
+        holders.keyWorkerId === user.id ||
+        holders.coWorkerId === user.id ||
+        (user.teamId !== null && holders.teamId === user.teamId)
+      )
+    case 'social_worker':
+      return holders.socialWorkerUserId === user.id || holders.keyWorkerId === user.id || holders.coWorkerId === user.id
+    default:
+      return false
+  }
 }

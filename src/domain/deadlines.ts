@@ -34,9 +34,12 @@ export interface Deadline {
   /** The timescale id, or `review-week-6`. */
   id: string
   name: string
-  kind: 'timescale' | 'review'
-  anchor: { type: CaseEventType; at: Date }
+  kind: 'timescale' | 'review' | 'engagement'
+  /** What the time is counted from: a case event, or (for engagement) the last time a child was seen. */
+  anchor: { type: CaseEventType | 'child-seen'; at: Date }
   dueAt: Date
+  /** When it starts to show as due soon. */
+  dueSoonAt: Date
   /** The UK date it is due by (for hours, the date of the due moment). */
   dueDate: IsoDate
   status: DeadlineStatus
@@ -119,6 +122,7 @@ export function deadlines(
         kind: 'timescale',
         anchor: { type: anchor.type, at: anchor.at },
         dueAt,
+        dueSoonAt: soonFrom,
         dueDate: londonDate(dueAt),
         status: statusOf(dueAt, met?.at, soonFrom, now),
         ...(met ? { metAt: met.at } : {}),
@@ -140,14 +144,16 @@ export function deadlines(
       schedule.reviews.forEach((review, k) => {
         const dueAt = dueAfter(anchor.at, { amount: review.week, unit: 'weeks' }, calendar)
         const metAt = held[k]?.at
+        const soonFrom = before(dueAt, DEFAULT_DUE_SOON.weeks)
         result.push({
           id: `review-week-${review.week}`,
           name: `Week ${review.week} review`,
           kind: 'review',
           anchor: { type: anchor.type, at: anchor.at },
           dueAt,
+          dueSoonAt: soonFrom,
           dueDate: londonDate(dueAt),
-          status: statusOf(dueAt, metAt, before(dueAt, DEFAULT_DUE_SOON.weeks), now),
+          status: statusOf(dueAt, metAt, soonFrom, now),
           ...(metAt ? { metAt } : {}),
           attendees: review.attendees,
         })

@@ -32,6 +32,10 @@ export type AuditAction =
   | 'password-link-issued'
   | 'decide'
   | 'link'
+  | 'allocate'
+  | 'transition'
+  | 'export'
+  | 'withdraw'
 
 export interface AuditInput {
   action: AuditAction

@@ -5,6 +5,8 @@ import { loadProgrammeLibrary, type ProgrammeLibrary } from '../programmes/libra
 import { createApiTokenService } from './apiTokens.ts'
 import { createAuditLog } from './audit.ts'
 import { createAuthService } from './auth.ts'
+import { createCaseService } from './cases.ts'
+import { createCasework } from './casework.ts'
 import type { Clock } from './context.ts'
 import { createNotificationService } from './notifications.ts'
 import { createProgrammeService } from './programmes.ts'
@@ -31,13 +33,15 @@ export function createServices(
 ) {
   const audit = createAuditLog(clock)
   const programmes = createProgrammeService(database, audit, clock, library)
+  const casework = createCasework(audit, clock, programmes)
   return {
     database,
     clock,
     audit,
     setup: createSetupService(database, audit, clock, config.SETUP_LINK_HOURS, library),
     programmes,
-    referrals: createReferralService(database, audit, clock, programmes),
+    referrals: createReferralService(database, audit, clock, programmes, casework),
+    cases: createCaseService(database, audit, clock, programmes, casework),
     notifications: createNotificationService(database, audit, clock, notifier),
     auth: createAuthService(database, audit, clock, {
       attempts: config.LOCKOUT_ATTEMPTS,

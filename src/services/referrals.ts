@@ -14,7 +14,6 @@ import {
   referralPerson,
 } from '../db/schema/index.ts'
 import type { Calendar } from '../domain/calendar.ts'
-import { type CaseEvent, deadlines } from '../domain/deadlines.ts'
 import { type Screening, type ScreeningFacts, screen } from '../domain/eligibility.ts'
 import { referralReference } from '../domain/identifiers.ts'
 import { type IsoDate, londonDate, yearOf } from '../domain/isoDate.ts'
@@ -29,6 +28,7 @@ import {
   STATUS_AFTER,
 } from '../domain/referral.ts'
 import type { AuditLog } from './audit.ts'
+import type { Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
@@ -66,7 +66,13 @@ export function factsOfReferral(
   }
 }
 
-export function createReferralService(database: Database, audit: AuditLog, clock: Clock, programmes: ProgrammeService) {
+export function createReferralService(
+  database: Database,
+  audit: AuditLog,
+  clock: Clock,
+  programmes: ProgrammeService,
+  casework: Casework,
+) {
   async function nextReference(tx: Tx, authorityId: string, year: number): Promise<string> {
     const [row] = await tx
       .insert(referralCounter)
@@ -442,18 +448,8 @@ export function createReferralService(database: Database, audit: AuditLog, clock
       const authorityId = ctx.actor.authorityId
       const calendar = await programmes.calendar(ctx)
       return database.withTenant(authorityId, async (tx) => {
-        const [opened] = await tx
-          .select()
-          .from(familyCase)
-          .where(and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, caseId)))
-        if (!opened) throw new NotFoundError('Case')
-        const events = await tx
-          .select({ type: caseEvent.type, at: caseEvent.at })
-          .from(caseEvent)
-          .where(and(eq(caseEvent.authorityId, authorityId), eq(caseEvent.caseId, caseId)))
-        const programme = programmes.find(opened.programmeId)
-        if (!programme) return []
-        return deadlines(programme, events as CaseEvent[], calendar, clock(), opened.pathway ?? undefined)
+        const row = await casework.load(tx, ctx, caseId)
+        return (await casework.state(tx, authorityId, row, calendar)).deadlines
       })
     },
 
@@ -465,6 +461,7 @@ export function createReferralService(database: Database, audit: AuditLog, clock
       const authorityId = ctx.actor.authorityId
       // Read before the transaction: PGlite has one connection, so a second one inside would wait forever.
       const running = await programmes.runningIds(ctx)
+      const calendar = await programmes.calendar(ctx)
       return database.withTenant(authorityId, async (tx) => {
         const { row, people } = await load(tx, authorityId, id)
         if (row.version !== version) throw new ConflictError()
@@ -509,14 +506,19 @@ export function createReferralService(database: Database, audit: AuditLog, clock
         let caseId: string | undefined
         if (decision.outcome === 'accept' && programme) {
           caseId = randomUUID()
+          const manager = await casework.actorUser(tx, ctx)
+          // The family is known by the name of its eldest child, or of the first person named.
+          const named = people.find((p) => p.role === 'child') ?? people[0]
           await tx.insert(familyCase).values({
             authorityId,
             id: caseId,
             referralId: id,
             programmeId: programme.id,
             pathway: decision.pathway ?? null,
-            status: 'open',
+            status: 'accepted',
             openedAt: now,
+            familyName: named?.familyName ?? '',
+            teamId: manager?.teamId ?? null,
           })
           const linked = [...new Map(people.map((p) => [p.personId as string, p.role])).entries()]
           await tx
@@ -534,6 +536,27 @@ export function createReferralService(database: Database, audit: AuditLog, clock
               recordedAt: now,
             },
           ])
+          await casework.chronicle(tx, ctx, caseId, {
+            occurredOn: londonDate(row.receivedAt),
+            headline: `Referral ${row.reference} received`,
+            category: 'referral',
+            origin: 'hearth',
+            originType: 'referral',
+            originId: id,
+          })
+          await casework.chronicle(tx, ctx, caseId, {
+            occurredOn: londonDate(now),
+            headline: `Accepted by ${programme.name}`,
+            category: 'referral',
+            origin: 'hearth',
+            originType: 'decision',
+            originId: decisionId,
+          })
+          const [opened] = await tx
+            .select()
+            .from(familyCase)
+            .where(and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, caseId)))
+          if (opened) await casework.refresh(tx, ctx, opened, calendar)
         }
         const referrer = row.referrer as { email?: string }
         if (referrer.email && decision.outcome !== 'more-information') {

@@ -1,5 +1,6 @@
 export * from './access.ts'
 export * from './audit.ts'
+export * from './cases.ts'
 export * from './platform.ts'
 export * from './programmes.ts'
 export * from './referrals.ts'

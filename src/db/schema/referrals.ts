@@ -183,14 +183,35 @@ export const familyCase = pgTable(
     referralId: uuid('referral_id').notNull(),
     programmeId: text('programme_id').notNull(),
     pathway: text('pathway'),
+    /** The lifecycle stage: accepted, active, step-down or closed (see domain/lifecycle.ts). */
     status: text('status').notNull(),
     openedAt: at('opened_at').notNull(),
     closedAt: at('closed_at'),
+    /** The family name the case is known by in lists, taken from the referral. */
+    familyName: text('family_name').notNull().default(''),
+    /** The team that holds the case: the key worker's team, or the accepting manager's. */
+    teamId: uuid('team_id'),
+    keyWorkerId: uuid('key_worker_id'),
+    coWorkerId: uuid('co_worker_id'),
+    /** The lead professional or allocated social worker when they have a Hearth account. */
+    socialWorkerUserId: uuid('social_worker_user_id'),
+    /** …or as an external contact: { name, organisation, role, email, phone }. */
+    socialWorkerContact: jsonb('social_worker_contact'),
+    /** The soonest unmet deadline, kept up to date in the transaction that changes the case, for sorting lists. */
+    nextDueAt: at('next_due_at'),
+    nextDueName: text('next_due_name'),
+    /** When that deadline starts to show as due soon. */
+    nextDueSoonAt: at('next_due_soon_at'),
     version: integer('version').notNull().default(1),
   },
   (t) => [
     primaryKey({ columns: [t.authorityId, t.id] }),
     uniqueIndex('family_case_referral_key').on(t.authorityId, t.referralId),
+    index('family_case_key_worker').on(t.authorityId, t.keyWorkerId, t.status),
+    index('family_case_co_worker').on(t.authorityId, t.coWorkerId),
+    index('family_case_social_worker').on(t.authorityId, t.socialWorkerUserId),
+    index('family_case_team').on(t.authorityId, t.teamId, t.status, t.nextDueAt),
+    index('family_case_due').on(t.authorityId, t.status, t.nextDueAt),
     foreignKey({ columns: [t.authorityId, t.referralId], foreignColumns: [referral.authorityId, referral.id] }),
   ],
 )
@@ -201,10 +222,22 @@ export const casePerson = pgTable(
     authorityId: uuid('authority_id').notNull(),
     caseId: uuid('case_id').notNull(),
     personId: uuid('person_id').notNull(),
+    /** child, unborn, parent, carer, wider-family, friend or professional (domain/people.ts) */
     role: text('role').notNull(),
+    /** How they are related to the children, in the family's words: "maternal grandmother". */
+    relationship: text('relationship'),
+    /** Professionals: their agency and role, and how to reach them. */
+    agency: text('agency'),
+    professionalRole: text('professional_role'),
+    phone: text('phone'),
+    email: text('email'),
+    addedBy: uuid('added_by'),
+    addedAt: at('added_at'),
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     primaryKey({ columns: [t.authorityId, t.caseId, t.personId] }),
+    index('case_person_person').on(t.authorityId, t.personId),
     foreignKey({ columns: [t.authorityId, t.caseId], foreignColumns: [familyCase.authorityId, familyCase.id] }),
     foreignKey({ columns: [t.authorityId, t.personId], foreignColumns: [person.authorityId, person.id] }),
   ],
@@ -221,9 +254,12 @@ export const caseEvent = pgTable(
     at: at('at').notNull(),
     recordedBy: uuid('recorded_by'),
     recordedAt: at('recorded_at').notNull(),
+    /** The record that made it happen, such as the contact that was the first home visit. */
+    sourceId: uuid('source_id'),
   },
   (t) => [
     primaryKey({ columns: [t.authorityId, t.caseId, t.id] }),
+    index('case_event_case').on(t.authorityId, t.caseId, t.at),
     foreignKey({ columns: [t.authorityId, t.caseId], foreignColumns: [familyCase.authorityId, familyCase.id] }),
   ],
 )

@@ -243,6 +243,16 @@ export const programmeSchema = z
     timescales: z.array(timescale).default([]),
     reviewSchedule: reviewSchedule.optional(),
     support: z.array(supportItem).min(1),
+    engagement: z
+      .object({
+        childrenSeenWithin: durationSchema.describe(
+          'How long a case may go without any child being seen before Hearth flags it: "10 working days"',
+        ),
+        source: source.optional(),
+        interpretation,
+      })
+      .optional()
+      .describe('How often the children should be seen; no flag if left out'),
     caseload: z
       .object({
         maximumFamiliesPerWorker: z.number().int().min(1).max(100),
