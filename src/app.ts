@@ -13,6 +13,9 @@ import { settingsRoutes } from './web/admin/settings.ts'
 import { teamRoutes } from './web/admin/teams.ts'
 import { userRoutes } from './web/admin/users.ts'
 import { authRoutes } from './web/auth/routes.ts'
+import { caseRoutes } from './web/cases/routes.ts'
+import { chronologyRoutes } from './web/chronology/routes.ts'
+import { contactsRoutes } from './web/contacts/routes.ts'
 import { homeRoutes } from './web/home/routes.ts'
 import { infoRoutes } from './web/info/routes.ts'
 import { cleanBody } from './web/middleware/cleanBody.ts'
@@ -22,6 +25,7 @@ import { errorPages, notFound } from './web/middleware/errors.ts'
 import { navigation } from './web/middleware/navigation.ts'
 import { cspNonce, securityHeaders } from './web/middleware/security.ts'
 import { DatabaseSessionStore, saveSessionBeforeRedirect, sessionMiddleware } from './web/middleware/session.ts'
+import { networkRoutes } from './web/network/routes.ts'
 import { setUpViews } from './web/nunjucks.ts'
 import { referRoutes } from './web/refer/routes.ts'
 import { referralRoutes } from './web/referrals/routes.ts'
@@ -40,6 +44,10 @@ export function pageRoutes(services: Services, config: Config): PageRoute[] {
     ...serviceRoutes(services),
     ...referRoutes(services, config.REFERRAL_RATE_LIMIT),
     ...referralRoutes(services),
+    ...caseRoutes(services),
+    ...contactsRoutes(services),
+    ...chronologyRoutes(services),
+    ...networkRoutes(services),
     ...teamRoutes(services),
     ...settingsRoutes(services),
     ...userRoutes(services, config),

@@ -4,6 +4,10 @@ import type { Config } from '../config.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../services/errors.ts'
 import type { Services } from '../services/index.ts'
 import { cleanBody } from '../web/middleware/cleanBody.ts'
+import { casesApiRoutes } from './cases.ts'
+import { chronologyApiRoutes } from './chronology.ts'
+import { contactsApiRoutes } from './contacts.ts'
+import { networkApiRoutes } from './network.ts'
 import { openApiDocument } from './openapi.ts'
 import { sendProblem } from './problem.ts'
 import { type ApiRoute, apiRoute, mountApiRoutes } from './routing.ts'
@@ -13,7 +17,13 @@ export const API_VERSION = '1.0.0'
 
 /** Every route of /api/v1, the OpenAPI document's own route included. */
 export function apiRoutes(services: Services, links: { publicUrl: string }): ApiRoute[] {
-  const routes = apiV1Routes(services, links)
+  const routes = [
+    ...apiV1Routes(services, links),
+    ...casesApiRoutes(services),
+    ...contactsApiRoutes(services),
+    ...chronologyApiRoutes(services),
+    ...networkApiRoutes(services),
+  ]
   const documentRoute: ApiRoute = apiRoute({
     method: 'get',
     path: '/openapi.json',

@@ -7,7 +7,10 @@ import { createAuditLog } from './audit.ts'
 import { createAuthService } from './auth.ts'
 import { createCaseService } from './cases.ts'
 import { createCasework } from './casework.ts'
+import { createChronologyService } from './chronology.ts'
+import { createContactService } from './contacts.ts'
 import type { Clock } from './context.ts'
+import { createNetworkService } from './network.ts'
 import { createNotificationService } from './notifications.ts'
 import { createProgrammeService } from './programmes.ts'
 import { createReferralService } from './referrals.ts'
@@ -42,6 +45,9 @@ export function createServices(
     programmes,
     referrals: createReferralService(database, audit, clock, programmes, casework),
     cases: createCaseService(database, audit, clock, programmes, casework),
+    contacts: createContactService(database, audit, clock, programmes, casework),
+    chronology: createChronologyService(database, audit, clock, programmes, casework),
+    network: createNetworkService(database, audit, clock, programmes, casework),
     notifications: createNotificationService(database, audit, clock, notifier),
     auth: createAuthService(database, audit, clock, {
       attempts: config.LOCKOUT_ATTEMPTS,

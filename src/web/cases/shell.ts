@@ -1,0 +1,47 @@
+import type { Request, Response } from 'express'
+import { can } from '../../domain/access.ts'
+import { DEADLINE_STATUSES } from '../../domain/deadlines.ts'
+import { CASE_STAGES } from '../../domain/lifecycle.ts'
+import type { Services } from '../../services/index.ts'
+import { requestContext, signedInUser } from '../context.ts'
+
+/** The case's sub-navigation: every page of a case, and the access log for managers. */
+const TABS = [
+  { id: 'overview', text: 'Overview', path: '' },
+  { id: 'contacts', text: 'Contacts', path: '/contacts' },
+  { id: 'chronology', text: 'Chronology', path: '/chronology' },
+  { id: 'people', text: 'People and network', path: '/people' },
+  { id: 'access-log', text: 'Access log', path: '/access-log', managers: true },
+] as const
+export type CaseTab = (typeof TABS)[number]['id']
+
+export type Shell = Awaited<ReturnType<Services['cases']['open']>>
+
+/**
+ * Renders a page of a case inside the case shell. The page's template extends
+ * "cases/views/case-layout.njk" and fills `caseContent`. Opening the case is audited.
+ */
+export async function renderCasePage(
+  services: Services,
+  req: Request,
+  res: Response,
+  tab: CaseTab,
+  view: string,
+  locals: Record<string, unknown> & { pageTitle: string },
+  status = 200,
+) {
+  const shell = await services.cases.open(requestContext(req, res), String(req.params.caseId), tab)
+  res.status(status).render(view, { ...caseLocals(res, shell), tab, ...locals })
+  return shell
+}
+
+/** What the case layout needs, when a page has already opened the case itself. */
+export function caseLocals(res: Response, shell: Shell) {
+  const user = signedInUser(res)
+  return {
+    shell,
+    caseTabs: TABS.filter((t) => !('managers' in t) || can(user.role, 'cases:manage')),
+    stages: CASE_STAGES,
+    deadlineStatuses: DEADLINE_STATUSES,
+  }
+}
