@@ -81,6 +81,12 @@ export function endOfLondonDay(date: IsoDate): Date {
   return new Date(new TZDate(year, month - 1, day, 23, 59, 59, 999, LONDON).getTime())
 }
 
+/** A UK date and wall-clock time ("14:30" on 5 January 2026) as an instant. */
+export function londonMoment(date: IsoDate, hours: number, minutes: number): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number]
+  return new Date(new TZDate(year, month - 1, day, hours, minutes, 0, 0, LONDON).getTime())
+}
+
 export function startOfLondonDay(date: IsoDate): Date {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number]
   return new Date(new TZDate(year, month - 1, day, 0, 0, 0, 0, LONDON).getTime())

@@ -4,7 +4,8 @@ import type { Express } from 'express'
 import nunjucks from 'nunjucks'
 import type { Config } from '../config.ts'
 import { formatDate, formatDateTime } from '../domain/dates.ts'
-import { formatIsoDate, isIsoDate } from '../domain/isoDate.ts'
+import { DEADLINE_STATUSES } from '../domain/deadlines.ts'
+import { endOfLondonDay, formatIsoDate, isIsoDate, londonDate } from '../domain/isoDate.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../..')
@@ -21,8 +22,14 @@ export function setUpViews(app: Express, config: Config) {
   )
   env.addFilter('date', (d: Date | string) => formatDate(new Date(d)))
   env.addFilter('dateTime', (d: Date | string) => formatDateTime(new Date(d)))
+  /** When something is due: the date alone when it is due by the end of a day, else the date and time. */
+  env.addFilter('due', (d: Date | string) => {
+    const due = new Date(d)
+    return endOfLondonDay(londonDate(due)).getTime() === due.getTime() ? formatDate(due) : formatDateTime(due)
+  })
   /** A calendar date stored as 2026-01-05, read as 5 January 2026. */
   env.addFilter('isoDate', (d: string | undefined | null) => (d && isIsoDate(d) ? formatIsoDate(d) : ''))
+  env.addGlobal('deadlineStatusLabels', DEADLINE_STATUSES)
   env.addGlobal('idleMinutes', config.SESSION_IDLE_MINUTES)
   env.addGlobal('absoluteHours', config.SESSION_ABSOLUTE_HOURS)
   env.addGlobal('linkHours', config.SETUP_LINK_HOURS)

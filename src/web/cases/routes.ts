@@ -1,6 +1,478 @@
+import type { Request, Response } from 'express'
+import { DEADLINE_STATUSES } from '../../domain/deadlines.ts'
+import { isUuid } from '../../domain/identifiers.ts'
+import { londonMoment } from '../../domain/isoDate.ts'
+import { CASE_STAGES, daysSince, isCaseStage, type StageEvent } from '../../domain/lifecycle.ts'
+import { CASE_EVENTS, type CaseEventType } from '../../domain/programme/vocabulary.ts'
+import {
+  ALLOCATION_ROLES,
+  CASE_SORTS,
+  type CaseFilter,
+  type CaseSort,
+  externalContactSchema,
+  milestonesOf,
+} from '../../services/cases.ts'
+import { ConflictError, InvalidInputError, NotFoundError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
+import { requestContext } from '../context.ts'
+import { readDateInput } from '../dateInput.ts'
+import { type FormBody, fieldText, formErrors, keptAnswers } from '../forms.ts'
 import type { PageRoute } from '../routing.ts'
+import { caseLocals, renderCasePage } from './shell.ts'
 
-export function caseRoutes(_services: Services): PageRoute[] {
-  return []
+/** Case lists, a case's overview, allocation, stage and milestones, my work, and the access log. */
+
+const STAGE_EVENT_LABELS: Record<StageEvent, string> = {
+  'support-started': 'Support has started',
+  'further-cycle-started': 'A further cycle of support has started',
+  'step-down-started': 'The step-down has started',
+  closed: 'The case has closed',
+}
+
+/** Moves offered on the stage page; closing a case is recorded with its closure, not here. */
+const OFFERED_MOVES: StageEvent[] = ['support-started', 'further-cycle-started', 'step-down-started']
+
+/** How the access log says what was done. */
+const AUDIT_ACTION_LABELS: Record<string, string> = {
+  view: 'Opened',
+  list: 'Listed',
+  create: 'Added',
+  update: 'Changed',
+  delete: 'Removed',
+  decide: 'Decided',
+  allocate: 'Allocated',
+  transition: 'Moved the case on',
+  export: 'Printed or exported',
+  withdraw: 'Withdrew',
+}
+
+function notFound(res: Response) {
+  return res.status(404).render('errors/404.njk')
+}
+
+function pageNumber(req: Request): number {
+  return Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1)
+}
+
+/** Links for previous and next pages that keep the other query parameters. */
+function pagination(req: Request, page: number, total: number, pageSize: number) {
+  const pages = Math.max(1, Math.ceil(total / pageSize))
+  const link = (p: number) => {
+    const query = new URLSearchParams(req.query as Record<string, string>)
+    query.set('page', String(p))
+    return `${req.path}?${query}`
+  }
+  return {
+    page,
+    pages,
+    from: total === 0 ? 0 : (page - 1) * pageSize + 1,
+    to: Math.min(total, page * pageSize),
+    total,
+    previous: page > 1 ? link(page - 1) : undefined,
+    next: page < pages ? link(page + 1) : undefined,
+  }
+}
+
+/** A date input plus an optional time ("14:30", noon if left blank), as a moment in UK time. */
+export function readMoment(body: FormBody, name: string, label: string): { at?: Date; error?: string } {
+  const date = readDateInput(body, name, label, true)
+  if (!date.ok) return { error: date.message }
+  const time = fieldText(body, `${name}-time`)
+  const match = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/.exec(time)
+  if (time && !match) return { error: 'Enter a time like 14:30' }
+  return { at: londonMoment(date.value as string, match ? Number(match[1]) : 12, match ? Number(match[2]) : 0) }
+}
+
+export function caseRoutes(services: Services): PageRoute[] {
+  async function listPage(req: Request, res: Response, scope: 'mine' | 'team') {
+    const ctx = requestContext(req, res)
+    const running = await services.programmes.running(ctx)
+    const sort: CaseSort = (CASE_SORTS as readonly string[]).includes(String(req.query.sort))
+      ? (req.query.sort as CaseSort)
+      : 'due'
+    const order = req.query.order === 'desc' ? 'desc' : 'asc'
+    const stageValue = String(req.query.stage ?? 'open')
+    const filter: CaseFilter = {
+      scope,
+      programmeId: running.some((p) => p.id === req.query.service) ? String(req.query.service) : undefined,
+      stage: stageValue === 'open' ? 'open' : isCaseStage(stageValue) ? stageValue : 'open',
+      pathway: String(req.query.pathway ?? '') || undefined,
+      overdue: req.query.overdue === 'yes',
+      sort,
+      order,
+      page: pageNumber(req),
+    }
+    const result = await services.cases.list(ctx, filter)
+    const sortLink = (column: CaseSort) => {
+      const query = new URLSearchParams(req.query as Record<string, string>)
+      query.set('sort', column)
+      query.set('order', sort === column && order === 'asc' ? 'desc' : 'asc')
+      query.delete('page')
+      return `${req.path}?${query}`
+    }
+    const ariaSort = (column: CaseSort) => (sort === column ? (order === 'asc' ? 'ascending' : 'descending') : 'none')
+    res.render('cases/views/list.njk', {
+      scope,
+      filter: { ...filter, stage: stageValue },
+      running,
+      pathways: running.flatMap((p) => p.pathways.map((w) => ({ ...w, service: p.name }))),
+      cases: result.cases,
+      stages: CASE_STAGES,
+      deadlineStatuses: DEADLINE_STATUSES,
+      sortLinks: Object.fromEntries(CASE_SORTS.map((c) => [c, sortLink(c)])),
+      ariaSorts: Object.fromEntries(CASE_SORTS.map((c) => [c, ariaSort(c)])),
+      ...pagination(req, result.page, result.total, result.pageSize),
+    })
+  }
+
+  async function workPage(req: Request, res: Response, scope: 'mine' | 'team') {
+    const ctx = requestContext(req, res)
+    const result = await services.cases.work(ctx, scope, pageNumber(req))
+    res.render('cases/views/work.njk', {
+      scope,
+      items: result.items,
+      overdue: result.overdue,
+      deadlineStatuses: DEADLINE_STATUSES,
+      ...pagination(req, result.page, result.total, result.pageSize),
+    })
+  }
+
+  async function allocationPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const ctx = requestContext(req, res)
+    const caseId = String(req.params.caseId)
+    const shell = await services.cases.open(ctx, caseId, 'allocation')
+    const [caseloads, socialWorkers, history] = [
+      await services.cases.caseloads(ctx, shell.programme.id),
+      await services.cases.socialWorkers(ctx),
+      await services.cases.allocations(ctx, caseId),
+    ]
+    const social = shell.row.socialWorkerContact as Record<string, string> | null
+    const answers = (extra.answers as Record<string, string>) ?? {
+      version: String(shell.row.version),
+      keyWorkerId: shell.row.keyWorkerId ?? '',
+      coWorkerId: shell.row.coWorkerId ?? '',
+      socialWorkerId: shell.row.socialWorkerUserId ?? '',
+      socialWorkerName: social?.name ?? '',
+      socialWorkerOrganisation: social?.organisation ?? '',
+      socialWorkerRole: social?.role ?? '',
+      socialWorkerEmail: social?.email ?? '',
+      socialWorkerPhone: social?.phone ?? '',
+    }
+    res.status(status).render('cases/views/allocation.njk', {
+      ...caseLocals(res, shell),
+      tab: 'overview',
+      pageTitle: 'Allocate the case',
+      roles: ALLOCATION_ROLES,
+      caseloads,
+      socialWorkers,
+      history,
+      answers,
+      ...extra,
+    })
+  }
+
+  return [
+    { method: 'get', path: '/cases', access: 'cases:work', handler: (req, res) => listPage(req, res, 'mine') },
+    { method: 'get', path: '/cases/team', access: 'cases:manage', handler: (req, res) => listPage(req, res, 'team') },
+    { method: 'get', path: '/work', access: 'cases:work', handler: (req, res) => workPage(req, res, 'mine') },
+    { method: 'get', path: '/work/team', access: 'cases:manage', handler: (req, res) => workPage(req, res, 'team') },
+    {
+      method: 'get',
+      path: '/cases/reallocate',
+      access: 'cases:manage',
+      handler: async (req, res) => {
+        const ctx = requestContext(req, res)
+        const caseloads = await services.cases.caseloads(ctx)
+        const from = String(req.query.from ?? '')
+        const leaving = caseloads.find((c) => c.userId === from)
+        const held = leaving
+          ? (await services.cases.list(ctx, { scope: 'team', stage: 'open', sort: 'family' })).cases
+          : []
+        res.render('cases/views/reallocate.njk', {
+          pageTitle: 'Move a worker’s cases',
+          caseloads,
+          leaving,
+          cases: held.filter((c) => c.keyWorker?.id === from),
+          answers: {},
+        })
+      },
+    },
+    {
+      method: 'post',
+      path: '/cases/reallocate',
+      access: 'cases:manage',
+      handler: async (req, res) => {
+        const ctx = requestContext(req, res)
+        const body = req.body as FormBody
+        const from = fieldText(body, 'from')
+        const caseIds = Object.keys(body)
+          .filter((k) => k.startsWith('to-'))
+          .map((k) => k.slice(3))
+          .filter(isUuid)
+        const moves = caseIds
+          .map((caseId) => ({ caseId, toUserId: fieldText(body, `to-${caseId}`) }))
+          .filter((m) => m.toUserId)
+        try {
+          const moved = await services.cases.reallocateAll(ctx, from, moves, fieldText(body, 'reason'))
+          req.session.flash = { type: 'success', text: `${moved} ${moved === 1 ? 'case has' : 'cases have'} moved.` }
+          return res.redirect(303, '/cases/team')
+        } catch (error) {
+          if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error
+          const caseloads = await services.cases.caseloads(ctx)
+          const held = (await services.cases.list(ctx, { scope: 'team', stage: 'open', sort: 'family' })).cases
+          const fields =
+            error instanceof InvalidInputError
+              ? Object.fromEntries(
+                  Object.entries(error.fields).map(([k, v]) => [
+                    k === 'moves' && caseIds[0] ? `to-${caseIds[0]}` : k,
+                    v,
+                  ]),
+                )
+              : { reason: error.message }
+          res.status(error instanceof ConflictError ? 409 : 400).render('cases/views/reallocate.njk', {
+            pageTitle: 'Move a worker’s cases',
+            caseloads,
+            leaving: caseloads.find((c) => c.userId === from),
+            cases: held.filter((c) => c.keyWorker?.id === from),
+            answers: keptAnswers(body),
+            errors: formErrors(fields),
+          })
+        }
+      },
+    },
+    {
+      method: 'get',
+      path: '/cases/:caseId',
+      access: 'cases:work',
+      handler: async (req, res) => {
+        if (!isUuid(String(req.params.caseId))) return notFound(res)
+        const ctx = requestContext(req, res)
+        try {
+          const shell = await services.cases.open(ctx, String(req.params.caseId), 'overview')
+          const now = services.clock()
+          const cap = shell.programme.caseload?.maximumFamiliesPerWorker
+          const keyWorkerLoad =
+            cap && shell.keyWorker
+              ? (await services.cases.caseloads(ctx, shell.programme.id)).find((c) => c.userId === shell.keyWorker?.id)
+              : undefined
+          const gaps: { personId: string; name: string; purpose: string }[] = (services.network as any).gaps
+            ? await (services.network as any).gaps(ctx, shell.row.id)
+            : [] // TEMP until network lands
+          const engagement = shell.state.engagement
+          res.render('cases/views/overview.njk', {
+            ...caseLocals(res, shell),
+            tab: 'overview',
+            pageTitle: 'Case overview',
+            events: [...shell.state.events].reverse().map((e) => ({ ...e, label: CASE_EVENTS[e.type] })),
+            deadlines: shell.state.deadlines,
+            overdue: shell.state.deadlines.filter((d) => d.status === 'overdue'),
+            overCap: keyWorkerLoad && cap && keyWorkerLoad.keyWorkerCases > cap ? { ...keyWorkerLoad, cap } : undefined,
+            gaps,
+            lastSeenDays: engagement.lastSeenAt ? daysSince(engagement.lastSeenAt, now) : undefined,
+            childrenSeen: shell.children
+              .filter((c) => c.role === 'child')
+              .map((c) => {
+                const seen = engagement.childLastSeen[c.personId]
+                return { ...c, seenAt: seen, days: seen ? daysSince(seen, now) : undefined }
+              }),
+            childrenOverdue: engagement.deadline?.status === 'overdue' ? engagement.deadline : undefined,
+            engagementRule: shell.programme.engagement,
+            milestones: milestonesOf(shell.programme).filter((m) => !shell.state.events.some((e) => e.type === m)),
+            moves: shell.nextEvents.filter((e) => OFFERED_MOVES.includes(e)),
+          })
+        } catch (error) {
+          if (error instanceof NotFoundError) return notFound(res)
+          throw error
+        }
+      },
+    },
+    {
+      method: 'get',
+      path: '/cases/:caseId/allocation',
+      access: 'cases:manage',
+      handler: async (req, res) => {
+        if (!isUuid(String(req.params.caseId))) return notFound(res)
+        try {
+          await allocationPage(req, res)
+        } catch (error) {
+          if (error instanceof NotFoundError) return notFound(res)
+          throw error
+        }
+      },
+    },
+    {
+      method: 'post',
+      path: '/cases/:caseId/allocation',
+      access: 'cases:manage',
+      handler: async (req, res) => {
+        if (!isUuid(String(req.params.caseId))) return notFound(res)
+        const ctx = requestContext(req, res)
+        const body = req.body as FormBody
+        const caseId = String(req.params.caseId)
+        const answers = keptAnswers(body)
+        const fields: Record<string, string> = {}
+        const socialWorkerId = fieldText(body, 'socialWorkerId')
+        const externalName = fieldText(body, 'socialWorkerName')
+        let socialWorker: { userId: string } | { contact: Record<string, string | undefined> } | null = null
+        if (socialWorkerId && socialWorkerId !== 'other') {
+          socialWorker = { userId: socialWorkerId }
+        } else if (socialWorkerId === 'other' || externalName) {
+          const parsed = externalContactSchema.safeParse({
+            name: externalName,
+            organisation: fieldText(body, 'socialWorkerOrganisation') || undefined,
+            role: fieldText(body, 'socialWorkerRole') || undefined,
+            email: fieldText(body, 'socialWorkerEmail') || undefined,
+            phone: fieldText(body, 'socialWorkerPhone') || undefined,
+          })
+          if (parsed.success) socialWorker = { contact: parsed.data }
+          else {
+            for (const issue of parsed.error.issues) {
+              const key = `socialWorker${String(issue.path[0])[0]?.toUpperCase()}${String(issue.path[0]).slice(1)}`
+              fields[key] ??= issue.message
+            }
+          }
+        }
+        const keyWorkerId = fieldText(body, 'keyWorkerId')
+        if (!isUuid(keyWorkerId)) fields.keyWorkerId = 'Choose a key worker'
+        const coWorkerId = fieldText(body, 'coWorkerId')
+        if (coWorkerId && !isUuid(coWorkerId)) fields.coWorkerId = 'Choose a co-worker from the list'
+        try {
+          if (Object.keys(fields).length > 0) throw new InvalidInputError(fields)
+          await services.cases.allocate(ctx, caseId, {
+            keyWorkerId,
+            coWorkerId: coWorkerId || null,
+            socialWorker: socialWorker as never,
+            reason: fieldText(body, 'reason') || undefined,
+            version: Number(fieldText(body, 'version')),
+          })
+          req.session.flash = { type: 'success', text: 'The case is allocated.' }
+          res.redirect(303, `/cases/${caseId}`)
+        } catch (error) {
+          if (error instanceof NotFoundError) return notFound(res)
+          if (error instanceof ConflictError) {
+            return allocationPage(
+              req,
+              res,
+              { errors: formErrors({ keyWorkerId: error.message }), answers: { ...answers, version: '' } },
+              409,
+            )
+          }
+          if (!(error instanceof InvalidInputError)) throw error
+          await allocationPage(req, res, { errors: formErrors(error.fields), answers }, 400)
+        }
+      },
+    },
+    ...stageRoutes(services),
+    {
+      method: 'get',
+      path: '/cases/:caseId/access-log',
+      access: 'cases:manage',
+      handler: async (req, res) => {
+        if (!isUuid(String(req.params.caseId))) return notFound(res)
+        const ctx = requestContext(req, res)
+        try {
+          const log = await services.cases.accessLog(ctx, String(req.params.caseId), pageNumber(req))
+          await renderCasePage(services, req, res, 'access-log', 'cases/views/access-log.njk', {
+            pageTitle: 'Access log',
+            log,
+            actions: AUDIT_ACTION_LABELS,
+            ...pagination(req, log.page, log.total, log.pageSize),
+          })
+        } catch (error) {
+          if (error instanceof NotFoundError) return notFound(res)
+          throw error
+        }
+      },
+    },
+  ]
+}
+
+/** Moving the case on, and recording the programme's milestones. */
+function stageRoutes(services: Services): PageRoute[] {
+  async function form(
+    req: Request,
+    res: Response,
+    kind: 'stage' | 'milestone',
+    extra: { errors?: ReturnType<typeof formErrors>; answers?: Record<string, string> } = {},
+    status = 200,
+  ) {
+    const shell = await services.cases.open(requestContext(req, res), String(req.params.caseId), kind)
+    const options =
+      kind === 'stage'
+        ? shell.nextEvents
+            .filter((e) => OFFERED_MOVES.includes(e))
+            .map((e) => ({ value: e, text: STAGE_EVENT_LABELS[e] }))
+        : milestonesOf(shell.programme)
+            .filter((m) => !shell.state.events.some((e) => e.type === m))
+            .map((m) => ({ value: m, text: CASE_EVENTS[m] }))
+    res.status(status).render('cases/views/event-form.njk', {
+      ...caseLocals(res, shell),
+      tab: 'overview',
+      kind,
+      pageTitle: kind === 'stage' ? 'Move the case on' : 'Record a milestone',
+      options,
+      answers: extra.answers ?? { version: String(shell.row.version) },
+      errors: extra.errors,
+    })
+  }
+
+  const routes: PageRoute[] = []
+  for (const kind of ['stage', 'milestone'] as const) {
+    routes.push(
+      {
+        method: 'get',
+        path: `/cases/:caseId/${kind}`,
+        access: 'cases:work',
+        handler: async (req, res) => {
+          if (!isUuid(String(req.params.caseId))) return notFound(res)
+          try {
+            await form(req, res, kind)
+          } catch (error) {
+            if (error instanceof NotFoundError) return notFound(res)
+            throw error
+          }
+        },
+      },
+      {
+        method: 'post',
+        path: `/cases/:caseId/${kind}`,
+        access: 'cases:work',
+        handler: async (req, res) => {
+          if (!isUuid(String(req.params.caseId))) return notFound(res)
+          const ctx = requestContext(req, res)
+          const body = req.body as FormBody
+          const caseId = String(req.params.caseId)
+          const event = fieldText(body, 'event')
+          const fields: Record<string, string> = {}
+          if (!event) fields.event = kind === 'stage' ? 'Choose what has happened' : 'Choose the milestone'
+          const moment = readMoment(body, 'at', 'the date it happened')
+          if (moment.error) fields['at-day'] = moment.error
+          try {
+            if (Object.keys(fields).length > 0) throw new InvalidInputError(fields)
+            const at = moment.at as Date
+            if (kind === 'stage') {
+              if (!OFFERED_MOVES.includes(event as StageEvent))
+                throw new InvalidInputError({ event: 'Choose what has happened' })
+              await services.cases.move(ctx, caseId, Number(fieldText(body, 'version')), event as StageEvent, at)
+            } else {
+              await services.cases.recordMilestone(ctx, caseId, event as CaseEventType, at)
+            }
+            req.session.flash = { type: 'success', text: `Recorded: ${CASE_EVENTS[event as CaseEventType] ?? event}.` }
+            res.redirect(303, `/cases/${caseId}`)
+          } catch (error) {
+            if (error instanceof NotFoundError) return notFound(res)
+            if (error instanceof ConflictError) {
+              return form(req, res, kind, { errors: formErrors({ event: error.message }) }, 409)
+            }
+            if (!(error instanceof InvalidInputError)) throw error
+            const shown = Object.fromEntries(
+              Object.entries(error.fields).map(([k, v]) => [k === 'at' ? 'at-day' : k, v]),
+            )
+            await form(req, res, kind, { errors: formErrors(shown), answers: keptAnswers(body) }, 400)
+          }
+        },
+      },
+    )
+  }
+  return routes
 }

@@ -3,6 +3,8 @@ import { type Access, can } from '../../domain/access.ts'
 
 const ITEMS: { href: string; text: string; access: Access }[] = [
   { href: '/', text: 'Home', access: 'home:view' },
+  { href: '/work', text: 'My work', access: 'cases:work' },
+  { href: '/cases', text: 'Cases', access: 'cases:work' },
   { href: '/referrals', text: 'Referrals', access: 'referrals:manage' },
   { href: '/services', text: 'Services', access: 'services:view' },
   { href: '/admin/teams', text: 'Teams', access: 'teams:manage' },
