@@ -213,6 +213,19 @@ export function createCaseService(
     )
   }
 
+  /** Who the list is for: a team's cases only for a team manager; anyone else sees their own. */
+  function scopeFilter(me: { id: string; role: Role; teamId: string | null }, scope: 'mine' | 'team'): SQL | undefined {
+    if (scope === 'team' && me.role === 'team_manager') {
+      // A manager's team: cases the team holds, and accepted cases nobody holds yet.
+      return me.teamId ? (or(eq(familyCase.teamId, me.teamId), isNull(familyCase.teamId)) as SQL) : undefined
+    }
+    return or(
+      eq(familyCase.keyWorkerId, me.id),
+      eq(familyCase.coWorkerId, me.id),
+      eq(familyCase.socialWorkerUserId, me.id),
+    ) as SQL
+  }
+
   async function caseloadsIn(tx: Tx, authorityId: string, programme: Programme | undefined): Promise<Caseload[]> {
     const workers = await tx
       .select({ id: appUser.id, name: appUser.name, role: appUser.role, teamId: appUser.teamId })
@@ -330,18 +343,8 @@ export function createCaseService(
         const me = await casework.actorUser(tx, ctx)
         if (!me) throw new NotFoundError('User')
         const where: SQL[] = [eq(familyCase.authorityId, authorityId)]
-        if (filter.scope === 'mine') {
-          where.push(
-            or(
-              eq(familyCase.keyWorkerId, me.id),
-              eq(familyCase.coWorkerId, me.id),
-              eq(familyCase.socialWorkerUserId, me.id),
-            ) as SQL,
-          )
-        } else if (me.teamId) {
-          // A manager's team: cases the team holds, and accepted cases nobody holds yet.
-          where.push(or(eq(familyCase.teamId, me.teamId), isNull(familyCase.teamId)) as SQL)
-        }
+        const scoped = scopeFilter(me, filter.scope)
+        if (scoped) where.push(scoped)
         if (filter.programmeId) where.push(eq(familyCase.programmeId, filter.programmeId))
         if (filter.stage === 'open' || !filter.stage) where.push(ne(familyCase.status, 'closed'))
         else where.push(eq(familyCase.status, filter.stage))
@@ -366,7 +369,6 @@ export function createCaseService(
           .orderBy(...order, asc(familyCase.id))
           .limit(PAGE_SIZE)
           .offset((page - 1) * PAGE_SIZE)
-        // Only a team manager may list the team's cases; anyone else sees the cases they could open anyway.
         await audit.record(tx, ctx, {
           action: 'list',
           recordType: 'case',
@@ -643,15 +645,8 @@ export function createCaseService(
         const me = await casework.actorUser(tx, ctx)
         if (!me) throw new NotFoundError('User')
         const where: SQL[] = [eq(familyCase.authorityId, authorityId), ne(familyCase.status, 'closed')]
-        if (scope === 'mine') {
-          where.push(
-            or(
-              eq(familyCase.keyWorkerId, me.id),
-              eq(familyCase.coWorkerId, me.id),
-              eq(familyCase.socialWorkerUserId, me.id),
-            ) as SQL,
-          )
-        } else if (me.teamId) where.push(or(eq(familyCase.teamId, me.teamId), isNull(familyCase.teamId)) as SQL)
+        const scoped = scopeFilter(me, scope)
+        if (scoped) where.push(scoped)
         const rows = await tx
           .select()
           .from(familyCase)

@@ -35,6 +35,10 @@ export async function startTestApp(
   })
   const { app } = createApp(services, config, silentLogger)
   const server = app.listen(0, '127.0.0.1')
+  // The embedded database shares this event loop, so a slow query can delay the server's idle
+  // timer past the client's: the client then reuses a socket the server is closing ("fetch failed").
+  // Tests keep idle sockets open instead; close() ends them.
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
   const { port } = server.address() as AddressInfo
   const baseUrl = `http://127.0.0.1:${port}`
