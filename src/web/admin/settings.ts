@@ -91,6 +91,8 @@ export function settingsRoutes(services: Services): PageRoute[] {
         }
         try {
           await services.programmes.addOverride(requestContext(req, res), form.data)
+          // Working-day deadlines move with the calendar: open cases' next deadlines are worked out again.
+          await services.cases.refreshAll(requestContext(req, res))
         } catch (error) {
           if (!(error instanceof InvalidInputError)) throw error
           return rerender({ 'date-day': error.fields.date ?? 'This date cannot be changed' })
@@ -111,6 +113,7 @@ export function settingsRoutes(services: Services): PageRoute[] {
         if (!isIsoDate(date)) return res.status(404).render('errors/404.njk')
         try {
           await services.programmes.removeOverride(requestContext(req, res), date)
+          await services.cases.refreshAll(requestContext(req, res))
         } catch (error) {
           if (error instanceof NotFoundError) return res.status(404).render('errors/404.njk')
           throw error

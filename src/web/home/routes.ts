@@ -35,6 +35,12 @@ export function homeRoutes(services: Services): PageRoute[] {
             })),
           }
         }
+        // A key worker's morning: what is due across their cases, overdue first.
+        let work: Record<string, unknown> | undefined
+        if (can(user.role, 'cases:work')) {
+          const mine = await services.cases.work(requestContext(req, res), 'mine')
+          work = { total: mine.total, overdue: mine.overdue, next: mine.items.slice(0, 5) }
+        }
         res.render('home/views/home.njk', {
           authorityName: await services.setup.authorityName(user.authorityId),
           roleLabel: ROLE_LABELS[user.role],
@@ -42,6 +48,7 @@ export function homeRoutes(services: Services): PageRoute[] {
           canManageTeams: can(user.role, 'teams:manage'),
           canRefer: can(user.role, 'referrals:create'),
           referrals,
+          work,
         })
       },
     },
