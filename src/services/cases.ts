@@ -308,6 +308,17 @@ export function createCaseService(
     })
   }
 
+  /** A moment something happened on a case: not in the future, not before the day it opened (and on that day, not before it opened). */
+  function whenOnCase(row: CaseRow, at: Date): Date {
+    if (at.getTime() > clock().getTime() + 5 * 60_000) {
+      throw new InvalidInputError({ at: 'The date and time cannot be in the future' })
+    }
+    if (londonDate(at) < londonDate(row.openedAt)) {
+      throw new InvalidInputError({ at: 'The date must be on or after the day the family was accepted' })
+    }
+    return at.getTime() < row.openedAt.getTime() ? row.openedAt : at
+  }
+
   async function bumpVersion(tx: Tx, row: CaseRow, set: Partial<CaseRow>, version: number) {
     const updated = await tx
       .update(familyCase)
@@ -584,10 +595,7 @@ export function createCaseService(
         const programme = casework.programmeOf(row)
         const result = transition(programme, casework.stageOf(row), event)
         if (!result.ok) throw new InvalidInputError({ event: result.reason })
-        if (at.getTime() > clock().getTime()) throw new InvalidInputError({ at: 'The date cannot be in the future' })
-        if (at.getTime() < row.openedAt.getTime()) {
-          throw new InvalidInputError({ at: 'The date must be on or after the day the family was accepted' })
-        }
+        at = whenOnCase(row, at)
         await bumpVersion(tx, row, { status: result.to, ...(result.to === 'closed' ? { closedAt: at } : {}) }, version)
         await casework.event(tx, ctx, caseId, event, at)
         await casework.chronicle(tx, ctx, caseId, {
@@ -616,10 +624,7 @@ export function createCaseService(
         if (row.status === 'closed' && type !== 'intervention-report-sent') {
           throw new InvalidInputError({ type: 'The case is closed' })
         }
-        if (at.getTime() > clock().getTime()) throw new InvalidInputError({ at: 'The date cannot be in the future' })
-        if (at.getTime() < row.openedAt.getTime()) {
-          throw new InvalidInputError({ at: 'The date must be on or after the day the family was accepted' })
-        }
+        at = whenOnCase(row, at)
         const events = await casework.events(tx, authorityId, caseId)
         if (events.some((e) => e.type === type)) {
           throw new InvalidInputError({ type: `${CASE_EVENTS[type]} is already recorded` })

@@ -1,38 +1,20 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { after, before, test } from 'node:test'
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { addUser, startTestApp, type TestApp } from '../helpers/app.ts'
+import { axeLog, check as checkPage, launchBrowser, shown, skip } from '../helpers/browser.ts'
 
 /** In Chromium: first-run set-up, sign in, a forbidden page, sign out — and axe on every page seen. */
-const CHROMIUM = '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM}: browser tests skipped`
-if (skip && process.env.CI) throw new Error(`Chromium is required in CI (${CHROMIUM})`)
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 
 let app: TestApp
 let browser: Browser
-const violations: string[] = []
-const checked: string[] = []
+const log = axeLog()
+const { violations, checked } = log
 
 before(async () => {
   if (skip) return
   app = await startTestApp()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
-  mkdirSync('test-results/screens', { recursive: true })
+  browser = await launchBrowser()
 })
 after(async () => {
   if (skip) return
@@ -40,26 +22,7 @@ after(async () => {
   await app.close()
 })
 
-/** Waits for something to be on the page (after a click, the next page may still be loading). */
-async function shown(locator: Locator) {
-  await locator.waitFor({ state: 'visible', timeout: 15_000 })
-}
-
-async function check(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true })
-  await page.evaluate(axeSource)
-  const result = (await page.evaluate(
-    (tags) =>
-      (globalThis as unknown as { axe: { run: (c: unknown) => Promise<unknown> } }).axe.run({
-        runOnly: { type: 'tag', values: tags },
-      }),
-    WCAG,
-  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }
-  for (const v of result.violations) {
-    violations.push(`${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-  }
-  checked.push(name)
-}
+const check = (page: Page, name: string) => checkPage(log, page, name)
 
 test('set up, sign in, a forbidden page, sign out — every page accessible', { skip }, async () => {
   const token = await app.services.setup.issueLink()

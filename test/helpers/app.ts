@@ -79,10 +79,11 @@ let counter = 0
 export async function addUser(services: Services, authorityId: string, role: Role, teamId?: string) {
   counter++
   const email = `${role.replace('_', '.')}.${counter}.${Date.now()}@example.org`
+  const name = `Test ${role} ${counter}`
   const { id } = await services.users.create(
     { actor: { type: 'cli', authorityId } },
-    { name: `Test ${role} ${counter}`, email, role, teamId },
+    { name, email, role, teamId },
     { password: PASSWORD },
   )
-  return { id, email, password: PASSWORD }
+  return { id, name, email, password: PASSWORD }
 }

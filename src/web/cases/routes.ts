@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import { DEADLINE_STATUSES } from '../../domain/deadlines.ts'
 import { isUuid } from '../../domain/identifiers.ts'
-import { londonMoment } from '../../domain/isoDate.ts'
+import { londonDate, londonMoment } from '../../domain/isoDate.ts'
 import { CASE_STAGES, daysSince, isCaseStage, type StageEvent } from '../../domain/lifecycle.ts'
 import { CASE_EVENTS, type CaseEventType } from '../../domain/programme/vocabulary.ts'
 import {
@@ -73,13 +73,17 @@ function pagination(req: Request, page: number, total: number, pageSize: number)
   }
 }
 
-/** A date input plus an optional time ("14:30", noon if left blank), as a moment in UK time. */
-export function readMoment(body: FormBody, name: string, label: string): { at?: Date; error?: string } {
+/**
+ * A date input plus an optional time ("14:30"), as a moment in UK time. Without a time it is
+ * now when the date is today, and midday on any other day.
+ */
+export function readMoment(body: FormBody, name: string, label: string, now: Date): { at?: Date; error?: string } {
   const date = readDateInput(body, name, label, true)
   if (!date.ok) return { error: date.message }
   const time = fieldText(body, `${name}-time`)
   const match = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/.exec(time)
   if (time && !match) return { error: 'Enter a time like 14:30' }
+  if (!match && date.value === londonDate(now)) return { at: now }
   return { at: londonMoment(date.value as string, match ? Number(match[1]) : 12, match ? Number(match[2]) : 0) }
 }
 
@@ -445,7 +449,7 @@ function stageRoutes(services: Services): PageRoute[] {
           const event = fieldText(body, 'event')
           const fields: Record<string, string> = {}
           if (!event) fields.event = kind === 'stage' ? 'Choose what has happened' : 'Choose the milestone'
-          const moment = readMoment(body, 'at', 'the date it happened')
+          const moment = readMoment(body, 'at', 'the date it happened', services.clock())
           if (moment.error) fields['at-day'] = moment.error
           try {
             if (Object.keys(fields).length > 0) throw new InvalidInputError(fields)
