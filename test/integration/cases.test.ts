@@ -407,3 +407,54 @@ describe('pages', () => {
     assert.equal(opened.socialWorker?.name, 'Sam Social')
   })
 })
+
+describe('the API', () => {
+  async function api(token: string, path: string, init: { method?: string; body?: unknown } = {}) {
+    const response = await fetch(`${app.baseUrl}/api/v1${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+    })
+    return { status: response.status, type: response.headers.get('content-type'), body: await response.json() }
+  }
+
+  test('cases, their deadlines and my work; moves the programme refuses come back as problems', async () => {
+    now = new Date('2026-11-23T10:00:00Z')
+    const cli = { actor: { type: 'cli' as const, authorityId } }
+    const workerToken = (await app.services.apiTokens.create(cli, team.people.worker.id, 'api test')).token
+    const caseId = await openCase(app.services, team.manager, 'derby-staying-together')
+    await allocate(caseId)
+    const list = await api(workerToken, '/cases?sort=family')
+    assert.equal(list.status, 200)
+    assert.ok(list.body.cases.some((c: { id: string }) => c.id === caseId))
+    const one = await api(workerToken, `/cases/${caseId}`)
+    assert.equal(one.status, 200)
+    assert.equal(one.body.stage, 'accepted')
+    assert.equal(one.body.children[0].age, 11)
+    const deadlines = await api(workerToken, `/cases/${caseId}/deadlines`)
+    assert.deepEqual(
+      deadlines.body.map((d: { id: string }) => d.id),
+      ['home-visit', 'children-seen'],
+    )
+    const refused = await api(workerToken, `/cases/${caseId}/stage`, {
+      method: 'POST',
+      body: { event: 'step-down-started', at: now.toISOString(), version: one.body.version },
+    })
+    assert.equal(refused.status, 400)
+    assert.match(refused.type ?? '', /^application\/problem\+json/)
+    assert.match(JSON.stringify(refused.body), /no step-down phase/)
+    const moved = await api(workerToken, `/cases/${caseId}/stage`, {
+      method: 'POST',
+      body: { event: 'support-started', at: now.toISOString(), version: one.body.version },
+    })
+    assert.deepEqual([moved.status, moved.body.stage], [200, 'active'])
+    const forbidden = await api(workerToken, `/cases/${caseId}/allocation`, {
+      method: 'POST',
+      body: { keyWorkerId: team.people.colleague.id, version: one.body.version + 1 },
+    })
+    assert.equal(forbidden.status, 403, 'only managers allocate')
+    const work = await api(workerToken, '/work')
+    assert.equal(work.status, 200)
+    assert.ok(work.body.items.some((i: { caseId: string }) => i.caseId === caseId))
+  })
+})
