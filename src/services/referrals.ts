@@ -51,6 +51,13 @@ export interface MatchCandidate {
   score: number
 }
 
+/** "Mother", "Dad", "Step-father" are parents; anyone else looking after the children is a carer. */
+export function parentOrCarer(relationship: string | null): 'parent' | 'carer' {
+  return /\b(mother|father|mum|mom|dad|parent|step-?(mother|father|parent|mum|dad))\b/i.test(relationship ?? '')
+    ? 'parent'
+    : 'carer'
+}
+
 /** The facts screening needs, from what the referral says. */
 export function factsOfReferral(
   referral: { indicators: unknown; facts: unknown },
@@ -520,10 +527,19 @@ export function createReferralService(
             familyName: named?.familyName ?? '',
             teamId: manager?.teamId ?? null,
           })
-          const linked = [...new Map(people.map((p) => [p.personId as string, p.role])).entries()]
-          await tx
-            .insert(casePerson)
-            .values(linked.map(([personId, role]) => ({ authorityId, caseId: caseId as string, personId, role })))
+          // The referral's adults join the family's network as parents or carers, in the referrer's words.
+          const linked = [...new Map(people.map((p) => [p.personId as string, p])).values()]
+          await tx.insert(casePerson).values(
+            linked.map((p) => ({
+              authorityId,
+              caseId: caseId as string,
+              personId: p.personId as string,
+              role: p.role === 'adult' ? parentOrCarer(p.relationship) : p.role,
+              relationship: p.relationship,
+              addedBy: ctx.actor.userId ?? null,
+              addedAt: now,
+            })),
+          )
           await tx.insert(caseEvent).values([
             { authorityId, caseId, id: randomUUID(), type: 'referral-received', at: row.receivedAt, recordedAt: now },
             {

@@ -5,6 +5,7 @@ import { pageRoutes } from '../../src/app.ts'
 import { type Access, can, PERMISSIONS, ROLES, type Role } from '../../src/domain/access.ts'
 import { referralInputSchema } from '../../src/services/referralInput.ts'
 import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
+import { openCase } from '../helpers/cases.ts'
 import { WebClient } from '../helpers/client.ts'
 
 /**
@@ -59,14 +60,58 @@ before(async () => {
     decision: 'Synthetic.',
   })
   params.messageId = (await app.services.notifications.forReferral(managerCtx, referred.id))[0]?.id as string
+  const ids = new Map<Role, string>()
   for (const role of ROLES) {
     const person = await addUser(app.services, authorityId, role, teamId)
+    ids.set(role, person.id)
     const client = new WebClient(app.baseUrl)
     const signedIn = await client.signIn(person.email, person.password)
     assert.equal(signedIn.status, 303, `${role} signs in`)
     clients.set(role, client)
     tokens.set(role, (await app.services.apiTokens.create(cli, person.id, `${role} token`)).token)
   }
+  // A case held by the practitioner and led by the social worker, so every role that may work
+  // on a case gets its pages, with a contact and a chronology entry on it.
+  await app.services.programmes.choose(
+    cli,
+    app.services.programmes.library().map((p) => p.id),
+  )
+  params.caseId = await openCase(app.services, managerCtx, 'derby-staying-together')
+  await app.services.cases.allocate(managerCtx, params.caseId, {
+    keyWorkerId: ids.get('practitioner') as string,
+    socialWorker: { userId: ids.get('social_worker') as string },
+    version: (await app.services.cases.open(managerCtx, params.caseId)).row.version,
+  })
+  params.contactId = (
+    await app.services.contacts.record(managerCtx, params.caseId, {
+      occurredAt: new Date(Date.now() + 60_000),
+      type: 'phone',
+      outcome: 'completed',
+      note: 'Synthetic.',
+    })
+  ).id
+  const network = await app.services.network.network(managerCtx, params.caseId)
+  const [child, parent] = [network.people[0], network.people[1]]
+  params.memberId = child?.personId as string
+  params.relationshipId = await app.services.network.addRelationship(managerCtx, params.caseId, {
+    fromPersonId: parent?.personId as string,
+    toPersonId: child?.personId as string,
+    kind: 'parent',
+  })
+  params.consentId = await app.services.network.recordConsent(managerCtx, params.caseId, {
+    personId: parent?.personId as string,
+    purpose: 'assessment',
+    decision: 'given',
+    decidedOn: app.services.cases.isoToday(),
+    how: 'written',
+  })
+  params.entryId = (
+    await app.services.chronology.add(managerCtx, params.caseId, {
+      occurredOn: app.services.cases.isoToday(),
+      headline: 'Synthetic',
+      category: 'other',
+    })
+  ).id
 })
 after(() => app.close())
 

@@ -51,3 +51,11 @@ CREATE INDEX audit_event_case ON audit_event (authority_id, (details->>'caseId')
 --> statement-breakpoint
 -- Cases opened before casework was built were 'open': they are accepted, not yet active.
 UPDATE family_case SET status = 'accepted' WHERE status = 'open';
+
+--> statement-breakpoint
+-- Adults named in a referral joined their case as 'adult': they are the family's parents or carers.
+UPDATE case_person cp SET
+  role = CASE WHEN rp.relationship ~* '\m(mother|father|mum|mom|dad|parent)' THEN 'parent' ELSE 'carer' END,
+  relationship = rp.relationship
+FROM family_case fc JOIN referral_person rp ON rp.authority_id = fc.authority_id AND rp.referral_id = fc.referral_id
+WHERE cp.role = 'adult' AND cp.authority_id = fc.authority_id AND cp.case_id = fc.id AND rp.person_id = cp.person_id;

@@ -3,6 +3,7 @@ import { DEADLINE_STATUSES } from '../../domain/deadlines.ts'
 import { isUuid } from '../../domain/identifiers.ts'
 import { londonDate, londonMoment } from '../../domain/isoDate.ts'
 import { CASE_STAGES, daysSince, isCaseStage, type StageEvent } from '../../domain/lifecycle.ts'
+import { CONSENT_PURPOSES } from '../../domain/network.ts'
 import { CASE_EVENTS, type CaseEventType } from '../../domain/programme/vocabulary.ts'
 import {
   ALLOCATION_ROLES,
@@ -272,6 +273,7 @@ export function caseRoutes(services: Services): PageRoute[] {
             overdue: shell.state.deadlines.filter((d) => d.status === 'overdue'),
             overCap: keyWorkerLoad && cap && keyWorkerLoad.keyWorkerCases > cap ? { ...keyWorkerLoad, cap } : undefined,
             gaps,
+            consentPurposes: CONSENT_PURPOSES,
             lastSeenDays: engagement.lastSeenAt ? daysSince(engagement.lastSeenAt, now) : undefined,
             childrenSeen: shell.children
               .filter((c) => c.role === 'child')
