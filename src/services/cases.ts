@@ -138,16 +138,6 @@ export function createCaseService(
   programmes: ProgrammeService,
   casework: Casework,
 ) {
-  async function names(tx: Tx, authorityId: string, ids: (string | null | undefined)[]) {
-    const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))]
-    if (wanted.length === 0) return new Map<string, string>()
-    const rows = await tx
-      .select({ id: appUser.id, name: appUser.name })
-      .from(appUser)
-      .where(and(eq(appUser.authorityId, authorityId), inArray(appUser.id, wanted)))
-    return new Map(rows.map((r) => [r.id, r.name]))
-  }
-
   function summarise(
     row: CaseRow,
     children: CaseChild[],
@@ -189,7 +179,7 @@ export function createCaseService(
   async function summaries(tx: Tx, authorityId: string, rows: CaseRow[]): Promise<CaseSummary[]> {
     const ids = rows.map((r) => r.id)
     const children = await casework.children(tx, authorityId, ids)
-    const who = await names(
+    const who = await casework.userNames(
       tx,
       authorityId,
       rows.flatMap((r) => [r.keyWorkerId, r.coWorkerId, r.socialWorkerUserId]),
@@ -422,7 +412,7 @@ export function createCaseService(
           .from(caseAllocation)
           .where(and(eq(caseAllocation.authorityId, authorityId), eq(caseAllocation.caseId, caseId)))
           .orderBy(desc(caseAllocation.startedAt))
-        const who = await names(
+        const who = await casework.userNames(
           tx,
           authorityId,
           rows.flatMap((r) => [r.userId, r.allocatedBy]),
@@ -698,7 +688,7 @@ export function createCaseService(
           .orderBy(desc(auditEvent.seq))
           .limit(PAGE_SIZE)
           .offset((current - 1) * PAGE_SIZE)
-        const who = await names(
+        const who = await casework.userNames(
           tx,
           authorityId,
           rows.map((r) => r.actorId),

@@ -68,6 +68,17 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
     /** The signed-in person's id and team, for "my cases" and "team cases". */
     actorUser,
 
+    /** Users' names by id, for saying who recorded or holds something. */
+    async userNames(tx: Tx, authorityId: string, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+      const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))]
+      if (wanted.length === 0) return new Map()
+      const rows = await tx
+        .select({ id: appUser.id, name: appUser.name })
+        .from(appUser)
+        .where(and(eq(appUser.authorityId, authorityId), inArray(appUser.id, wanted)))
+      return new Map(rows.map((r) => [r.id, r.name]))
+    },
+
     programmeOf(row: CaseRow): Programme {
       const programme = programmes.find(row.programmeId)
       if (!programme) throw new NotFoundError('Programme')

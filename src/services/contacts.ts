@@ -180,16 +180,6 @@ export function createContactService(
     return ctx.actor.userId
   }
 
-  async function userNames(tx: Tx, authorityId: string, ids: (string | null | undefined)[]) {
-    const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))]
-    if (wanted.length === 0) return new Map<string, string>()
-    const rows = await tx
-      .select({ id: appUser.id, name: appUser.name })
-      .from(appUser)
-      .where(and(eq(appUser.authorityId, authorityId), inArray(appUser.id, wanted)))
-    return new Map(rows.map((r) => [r.id, r.name]))
-  }
-
   async function casePeople(tx: Tx, authorityId: string, caseId: string): Promise<CasePersonName[]> {
     const rows = await tx
       .select({
@@ -438,7 +428,7 @@ export function createContactService(
           .selectDistinct({ id: contact.workerId })
           .from(contact)
           .where(and(eq(contact.authorityId, authorityId), eq(contact.caseId, caseId)))
-        const who = await userNames(tx, authorityId, [
+        const who = await casework.userNames(tx, authorityId, [
           ...rows.flatMap((r) => [r.workerId, r.recordedBy]),
           ...workerIds.map((w) => w.id),
         ])
@@ -489,7 +479,7 @@ export function createContactService(
           )
           .orderBy(desc(contactRevision.version))
         const snapshots = revisions.map((r) => r.snapshot as ContactSnapshot)
-        const who = await userNames(tx, authorityId, [
+        const who = await casework.userNames(tx, authorityId, [
           row.workerId,
           row.recordedBy,
           row.updatedBy,
@@ -539,7 +529,7 @@ export function createContactService(
         const row = await casework.load(tx, ctx, caseId)
         const before = await loadContact(tx, authorityId, caseId, contactId)
         const conflict = async (current: ContactRow) => {
-          const who = await userNames(tx, authorityId, [current.updatedBy ?? current.recordedBy])
+          const who = await casework.userNames(tx, authorityId, [current.updatedBy ?? current.recordedBy])
           return new ContactConflictError(
             current.version,
             who.get(current.updatedBy ?? current.recordedBy),

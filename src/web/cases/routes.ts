@@ -13,13 +13,14 @@ import {
   externalContactSchema,
   milestonesOf,
 } from '../../services/cases.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from '../../services/errors.ts'
+import { ConflictError, InvalidInputError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
 import { requestContext } from '../context.ts'
 import { readDateInput } from '../dateInput.ts'
 import { type FormBody, fieldText, formErrors, keptAnswers } from '../forms.ts'
+import { listPages, pageNumber } from '../pagination.ts'
 import type { PageRoute } from '../routing.ts'
-import { caseLocals, renderCasePage } from './shell.ts'
+import { caseHandler, caseLocals, renderCasePage } from './shell.ts'
 
 /** Case lists, a case's overview, allocation, stage and milestones, my work, and the access log. */
 
@@ -45,33 +46,6 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   transition: 'Moved the case on',
   export: 'Printed or exported',
   withdraw: 'Withdrew',
-}
-
-function notFound(res: Response) {
-  return res.status(404).render('errors/404.njk')
-}
-
-function pageNumber(req: Request): number {
-  return Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1)
-}
-
-/** Links for previous and next pages that keep the other query parameters. */
-function pagination(req: Request, page: number, total: number, pageSize: number) {
-  const pages = Math.max(1, Math.ceil(total / pageSize))
-  const link = (p: number) => {
-    const query = new URLSearchParams(req.query as Record<string, string>)
-    query.set('page', String(p))
-    return `${req.path}?${query}`
-  }
-  return {
-    page,
-    pages,
-    from: total === 0 ? 0 : (page - 1) * pageSize + 1,
-    to: Math.min(total, page * pageSize),
-    total,
-    previous: page > 1 ? link(page - 1) : undefined,
-    next: page < pages ? link(page + 1) : undefined,
-  }
 }
 
 /**
@@ -126,7 +100,7 @@ export function caseRoutes(services: Services): PageRoute[] {
       deadlineStatuses: DEADLINE_STATUSES,
       sortLinks: Object.fromEntries(CASE_SORTS.map((c) => [c, sortLink(c)])),
       ariaSorts: Object.fromEntries(CASE_SORTS.map((c) => [c, ariaSort(c)])),
-      ...pagination(req, result.page, result.total, result.pageSize),
+      ...listPages(req, result.page, result.total, result.pageSize),
     })
   }
 
@@ -138,7 +112,7 @@ export function caseRoutes(services: Services): PageRoute[] {
       items: result.items,
       overdue: result.overdue,
       deadlineStatuses: DEADLINE_STATUSES,
-      ...pagination(req, result.page, result.total, result.pageSize),
+      ...listPages(req, result.page, result.total, result.pageSize),
     })
   }
 
@@ -249,69 +223,52 @@ export function caseRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId',
       access: 'cases:work',
-      handler: async (req, res) => {
-        if (!isUuid(String(req.params.caseId))) return notFound(res)
+      handler: caseHandler(async (req, res) => {
         const ctx = requestContext(req, res)
-        try {
-          const shell = await services.cases.open(ctx, String(req.params.caseId), 'overview')
-          const now = services.clock()
-          const cap = shell.programme.caseload?.maximumFamiliesPerWorker
-          const keyWorkerLoad =
-            cap && shell.keyWorker
-              ? (await services.cases.caseloads(ctx, shell.programme.id)).find((c) => c.userId === shell.keyWorker?.id)
-              : undefined
-          const gaps: { personId: string; name: string; purpose: string }[] = (services.network as any).gaps
-            ? await (services.network as any).gaps(ctx, shell.row.id)
-            : [] // TEMP until network lands
-          const engagement = shell.state.engagement
-          res.render('cases/views/overview.njk', {
-            ...caseLocals(res, shell),
-            tab: 'overview',
-            pageTitle: 'Case overview',
-            events: [...shell.state.events].reverse().map((e) => ({ ...e, label: CASE_EVENTS[e.type] })),
-            deadlines: shell.state.deadlines,
-            overdue: shell.state.deadlines.filter((d) => d.status === 'overdue'),
-            overCap: keyWorkerLoad && cap && keyWorkerLoad.keyWorkerCases > cap ? { ...keyWorkerLoad, cap } : undefined,
-            gaps,
-            consentPurposes: CONSENT_PURPOSES,
-            lastSeenDays: engagement.lastSeenAt ? daysSince(engagement.lastSeenAt, now) : undefined,
-            childrenSeen: shell.children
-              .filter((c) => c.role === 'child')
-              .map((c) => {
-                const seen = engagement.childLastSeen[c.personId]
-                return { ...c, seenAt: seen, days: seen ? daysSince(seen, now) : undefined }
-              }),
-            childrenOverdue: engagement.deadline?.status === 'overdue' ? engagement.deadline : undefined,
-            engagementRule: shell.programme.engagement,
-            milestones: milestonesOf(shell.programme).filter((m) => !shell.state.events.some((e) => e.type === m)),
-            moves: shell.nextEvents.filter((e) => OFFERED_MOVES.includes(e)),
-          })
-        } catch (error) {
-          if (error instanceof NotFoundError) return notFound(res)
-          throw error
-        }
-      },
+        const shell = await services.cases.open(ctx, String(req.params.caseId), 'overview')
+        const now = services.clock()
+        const cap = shell.programme.caseload?.maximumFamiliesPerWorker
+        const keyWorkerLoad =
+          cap && shell.keyWorker
+            ? (await services.cases.caseloads(ctx, shell.programme.id)).find((c) => c.userId === shell.keyWorker?.id)
+            : undefined
+        const gaps = await services.network.gaps(ctx, shell.row.id)
+        const engagement = shell.state.engagement
+        res.render('cases/views/overview.njk', {
+          ...caseLocals(res, shell),
+          tab: 'overview',
+          pageTitle: 'Case overview',
+          events: [...shell.state.events].reverse().map((e) => ({ ...e, label: CASE_EVENTS[e.type] })),
+          deadlines: shell.state.deadlines,
+          overdue: shell.state.deadlines.filter((d) => d.status === 'overdue'),
+          overCap: keyWorkerLoad && cap && keyWorkerLoad.keyWorkerCases > cap ? { ...keyWorkerLoad, cap } : undefined,
+          gaps,
+          consentPurposes: CONSENT_PURPOSES,
+          lastSeenDays: engagement.lastSeenAt ? daysSince(engagement.lastSeenAt, now) : undefined,
+          childrenSeen: shell.children
+            .filter((c) => c.role === 'child')
+            .map((c) => {
+              const seen = engagement.childLastSeen[c.personId]
+              return { ...c, seenAt: seen, days: seen ? daysSince(seen, now) : undefined }
+            }),
+          childrenOverdue: engagement.deadline?.status === 'overdue' ? engagement.deadline : undefined,
+          engagementRule: shell.programme.engagement,
+          milestones: milestonesOf(shell.programme).filter((m) => !shell.state.events.some((e) => e.type === m)),
+          moves: shell.nextEvents.filter((e) => OFFERED_MOVES.includes(e)),
+        })
+      }),
     },
     {
       method: 'get',
       path: '/cases/:caseId/allocation',
       access: 'cases:manage',
-      handler: async (req, res) => {
-        if (!isUuid(String(req.params.caseId))) return notFound(res)
-        try {
-          await allocationPage(req, res)
-        } catch (error) {
-          if (error instanceof NotFoundError) return notFound(res)
-          throw error
-        }
-      },
+      handler: caseHandler((req, res) => allocationPage(req, res)),
     },
     {
       method: 'post',
       path: '/cases/:caseId/allocation',
       access: 'cases:manage',
-      handler: async (req, res) => {
-        if (!isUuid(String(req.params.caseId))) return notFound(res)
+      handler: caseHandler(async (req, res) => {
         const ctx = requestContext(req, res)
         const body = req.body as FormBody
         const caseId = String(req.params.caseId)
@@ -354,7 +311,6 @@ export function caseRoutes(services: Services): PageRoute[] {
           req.session.flash = { type: 'success', text: 'The case is allocated.' }
           res.redirect(303, `/cases/${caseId}`)
         } catch (error) {
-          if (error instanceof NotFoundError) return notFound(res)
           if (error instanceof ConflictError) {
             return allocationPage(
               req,
@@ -366,29 +322,22 @@ export function caseRoutes(services: Services): PageRoute[] {
           if (!(error instanceof InvalidInputError)) throw error
           await allocationPage(req, res, { errors: formErrors(error.fields), answers }, 400)
         }
-      },
+      }),
     },
     ...stageRoutes(services),
     {
       method: 'get',
       path: '/cases/:caseId/access-log',
       access: 'cases:manage',
-      handler: async (req, res) => {
-        if (!isUuid(String(req.params.caseId))) return notFound(res)
-        const ctx = requestContext(req, res)
-        try {
-          const log = await services.cases.accessLog(ctx, String(req.params.caseId), pageNumber(req))
-          await renderCasePage(services, req, res, 'access-log', 'cases/views/access-log.njk', {
-            pageTitle: 'Access log',
-            log,
-            actions: AUDIT_ACTION_LABELS,
-            ...pagination(req, log.page, log.total, log.pageSize),
-          })
-        } catch (error) {
-          if (error instanceof NotFoundError) return notFound(res)
-          throw error
-        }
-      },
+      handler: caseHandler(async (req, res) => {
+        const log = await services.cases.accessLog(requestContext(req, res), String(req.params.caseId), pageNumber(req))
+        await renderCasePage(services, req, res, 'access-log', 'cases/views/access-log.njk', {
+          pageTitle: 'Access log',
+          log,
+          actions: AUDIT_ACTION_LABELS,
+          ...listPages(req, log.page, log.total, log.pageSize),
+        })
+      }),
     },
   ]
 }
@@ -429,22 +378,13 @@ function stageRoutes(services: Services): PageRoute[] {
         method: 'get',
         path: `/cases/:caseId/${kind}`,
         access: 'cases:work',
-        handler: async (req, res) => {
-          if (!isUuid(String(req.params.caseId))) return notFound(res)
-          try {
-            await form(req, res, kind)
-          } catch (error) {
-            if (error instanceof NotFoundError) return notFound(res)
-            throw error
-          }
-        },
+        handler: caseHandler((req, res) => form(req, res, kind)),
       },
       {
         method: 'post',
         path: `/cases/:caseId/${kind}`,
         access: 'cases:work',
-        handler: async (req, res) => {
-          if (!isUuid(String(req.params.caseId))) return notFound(res)
+        handler: caseHandler(async (req, res) => {
           const ctx = requestContext(req, res)
           const body = req.body as FormBody
           const caseId = String(req.params.caseId)
@@ -466,7 +406,6 @@ function stageRoutes(services: Services): PageRoute[] {
             req.session.flash = { type: 'success', text: `Recorded: ${CASE_EVENTS[event as CaseEventType] ?? event}.` }
             res.redirect(303, `/cases/${caseId}`)
           } catch (error) {
-            if (error instanceof NotFoundError) return notFound(res)
             if (error instanceof ConflictError) {
               return form(req, res, kind, { errors: formErrors({ event: error.message }) }, 409)
             }
@@ -476,7 +415,7 @@ function stageRoutes(services: Services): PageRoute[] {
             )
             await form(req, res, kind, { errors: formErrors(shown), answers: keptAnswers(body) }, 400)
           }
-        },
+        }),
       },
     )
   }

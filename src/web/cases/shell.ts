@@ -1,9 +1,12 @@
 import type { Request, Response } from 'express'
 import { can } from '../../domain/access.ts'
 import { DEADLINE_STATUSES } from '../../domain/deadlines.ts'
+import { isUuid } from '../../domain/identifiers.ts'
 import { CASE_STAGES } from '../../domain/lifecycle.ts'
+import { NotFoundError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
 import { requestContext, signedInUser } from '../context.ts'
+import type { PageRoute } from '../routing.ts'
 
 /** The case's sub-navigation: every page of a case, and the access log for managers. */
 const TABS = [
@@ -43,5 +46,22 @@ export function caseLocals(res: Response, shell: Shell) {
     caseTabs: TABS.filter((t) => !('managers' in t) || can(user.role, 'cases:manage')),
     stages: CASE_STAGES,
     deadlineStatuses: DEADLINE_STATUSES,
+  }
+}
+
+/**
+ * A case page's handler: every id in the path must be a UUID, and a case (or record) that
+ * does not exist, or that this person may not see, is simply not found.
+ */
+export function caseHandler(handler: PageRoute['handler']): PageRoute['handler'] {
+  return async (req, res, next) => {
+    const ids = Object.entries(req.params).filter(([name]) => name.endsWith('Id'))
+    if (ids.some(([, id]) => !isUuid(String(id)))) return res.status(404).render('errors/404.njk')
+    try {
+      return await handler(req, res, next)
+    } catch (error) {
+      if (error instanceof NotFoundError) return res.status(404).render('errors/404.njk')
+      throw error
+    }
   }
 }

@@ -8,15 +8,15 @@ import {
   isChronologyCategory,
   WORKER_CATEGORIES,
 } from '../../domain/chronology.ts'
-import { isUuid } from '../../domain/identifiers.ts'
 import type { ChronologyEntryInput, ChronologyEntryView, ChronologyFilter } from '../../services/chronology.ts'
 import { NotEditableError } from '../../services/chronology.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from '../../services/errors.ts'
+import { ConflictError, InvalidInputError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
-import { renderCasePage } from '../cases/shell.ts'
+import { caseHandler, renderCasePage } from '../cases/shell.ts'
 import { requestContext } from '../context.ts'
 import { dateInputParts, readDateInput } from '../dateInput.ts'
 import { type FormBody, type FormErrors, fieldText, formErrors, keptAnswers } from '../forms.ts'
+import { govukPages } from '../pagination.ts'
 import type { PageRoute } from '../routing.ts'
 
 /**
@@ -140,35 +140,8 @@ function withParams(base: string, params: URLSearchParams, change: Record<string
   return text ? `${base}?${text}` : base
 }
 
-/** Page links for govukPagination: the first, the last, and those either side of this one. */
-function paginationItems(page: number, pages: number, href: (page: number) => string) {
-  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = []
-  for (let n = 1; n <= pages; n++) {
-    if (n === 1 || n === pages || Math.abs(n - page) <= 1) items.push({ number: n, href: href(n), current: n === page })
-    else if (!('ellipsis' in (items.at(-1) ?? {}))) items.push({ ellipsis: true })
-  }
-  return items
-}
-
-function notFound(res: Response) {
-  return res.status(404).render('errors/404.njk')
-}
-
 export function chronologyRoutes(services: Services): PageRoute[] {
   const base = (req: Request) => `/cases/${req.params.caseId}/chronology`
-
-  const withCase =
-    (handler: PageRoute['handler']): PageRoute['handler'] =>
-    async (req, res, next) => {
-      const ids = [req.params.caseId, req.params.entryId]
-      if (ids.some((id) => id !== undefined && !isUuid(String(id)))) return notFound(res)
-      try {
-        return await handler(req, res, next)
-      } catch (error) {
-        if (error instanceof NotFoundError) return notFound(res)
-        throw error
-      }
-    }
 
   async function formPage(
     req: Request,
@@ -217,7 +190,7 @@ export function chronologyRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/chronology',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const ctx = requestContext(req, res)
         const { filter, params, answers, categories, errors } = readFilter(req.query as Query)
         const requested = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1)
@@ -231,7 +204,7 @@ export function chronologyRoutes(services: Services): PageRoute[] {
           filtered: Boolean(filter.categories || filter.origin || filter.from || filter.to),
           errors,
           pagination: {
-            items: paginationItems(list.page, list.pages, href),
+            items: govukPages(list.page, list.pages, href).items,
             ...(list.page > 1 ? { previous: { href: href(list.page - 1) } } : {}),
             ...(list.page < list.pages ? { next: { href: href(list.page + 1) } } : {}),
           },
@@ -251,7 +224,7 @@ export function chronologyRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/chronology/new',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         await formPage(req, res, { answers: {} })
       }),
     },
@@ -259,7 +232,7 @@ export function chronologyRoutes(services: Services): PageRoute[] {
       method: 'post',
       path: '/cases/:caseId/chronology/new',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const body = req.body as FormBody
         const form = readEntryForm(body)
         if (!form.ok) return formPage(req, res, { answers: keptAnswers(body), errors: form.errors }, 400)
@@ -279,7 +252,7 @@ export function chronologyRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/chronology/print',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const { filter, params } = readFilter(req.query as Query)
         const copy = await services.chronology.all(requestContext(req, res), String(req.params.caseId), filter, 'print')
         res.render('chronology/views/print.njk', {
@@ -296,7 +269,7 @@ export function chronologyRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/chronology.csv',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const { filter } = readFilter(req.query as Query)
         const caseId = String(req.params.caseId)
         const copy = await services.chronology.all(requestContext(req, res), caseId, filter, 'csv')
@@ -315,7 +288,7 @@ export function chronologyRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/chronology/:entryId/edit',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const entry = await services.chronology.get(
           requestContext(req, res),
           String(req.params.caseId),
@@ -329,7 +302,7 @@ export function chronologyRoutes(services: Services): PageRoute[] {
       method: 'post',
       path: '/cases/:caseId/chronology/:entryId/edit',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const ctx = requestContext(req, res)
         const caseId = String(req.params.caseId)
         const entryId = String(req.params.entryId)

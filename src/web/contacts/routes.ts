@@ -21,12 +21,13 @@ import {
   contactInputSchema,
   NOTE_MAX,
 } from '../../services/contacts.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from '../../services/errors.ts'
+import { ConflictError, InvalidInputError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
-import { renderCasePage } from '../cases/shell.ts'
+import { caseHandler, renderCasePage } from '../cases/shell.ts'
 import { requestContext, signedInUser } from '../context.ts'
 import { dateInputParts, readDateInput } from '../dateInput.ts'
 import { type FormBody, fieldList, fieldText, formErrors } from '../forms.ts'
+import { govukPages } from '../pagination.ts'
 import type { PageRoute } from '../routing.ts'
 
 /** A case's contacts: the list, recording one, reading one with its history, and correcting it. */
@@ -37,10 +38,6 @@ type FormOptions = Awaited<ReturnType<Services['contacts']['formOptions']>>
 
 /** What the form shows: every field as typed (strings), with `present` as a list. */
 type Answers = Record<string, string | string[] | undefined>
-
-function notFound(res: Response) {
-  return res.status(404).render('errors/404.njk')
-}
 
 /** The order of fields on the page, so the error summary follows it. */
 const FIELD_ORDER = ['form', 'date-day', 'time', 'type', 'outcome', 'workerId', 'present', 'presentOthers', 'children']
@@ -155,36 +152,7 @@ function readForm(body: FormBody, options: FormOptions): { input?: ContactInput;
   return { input, problems }
 }
 
-function pagination(page: number, pages: number, link: (page: number) => string) {
-  const items: ({ number: number; href: string; current?: boolean } | { ellipsis: true })[] = []
-  for (let n = 1; n <= pages; n++) {
-    if (n === 1 || n === pages || Math.abs(n - page) <= 1) {
-      items.push({ number: n, href: link(n), ...(n === page ? { current: true } : {}) })
-    } else if (!('ellipsis' in (items.at(-1) ?? {}))) {
-      items.push({ ellipsis: true })
-    }
-  }
-  return {
-    items,
-    previous: page > 1 ? { href: link(page - 1) } : undefined,
-    next: page < pages ? { href: link(page + 1) } : undefined,
-  }
-}
-
 export function contactsRoutes(services: Services): PageRoute[] {
-  const withCase =
-    (handler: PageRoute['handler']): PageRoute['handler'] =>
-    async (req, res, next) => {
-      const ids = [req.params.caseId, req.params.contactId]
-      if (ids.some((id) => id !== undefined && !isUuid(String(id)))) return notFound(res)
-      try {
-        return await handler(req, res, next)
-      } catch (error) {
-        if (error instanceof NotFoundError) return notFound(res)
-        throw error
-      }
-    }
-
   async function renderForm(
     req: Request,
     res: Response,
@@ -275,7 +243,7 @@ export function contactsRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/contacts',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const ctx = requestContext(req, res)
         const caseId = String(req.params.caseId)
         const q = req.query as Record<string, unknown>
@@ -318,7 +286,7 @@ export function contactsRoutes(services: Services): PageRoute[] {
           filterAnswers,
           filtered: Object.keys(params).length > 0,
           errors: Object.keys(fields).length ? formErrors(fields) : undefined,
-          pagination: pagination(list.page, list.pages, link),
+          pagination: govukPages(list.page, list.pages, link),
           vocabulary,
         })
       }),
@@ -327,7 +295,7 @@ export function contactsRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/contacts/new',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const ctx = requestContext(req, res)
         const options = await services.contacts.formOptions(ctx, String(req.params.caseId))
         const today = dateInputParts(londonDate(services.clock()))
@@ -345,13 +313,13 @@ export function contactsRoutes(services: Services): PageRoute[] {
       method: 'post',
       path: '/cases/:caseId/contacts/new',
       access: 'cases:work',
-      handler: withCase((req, res) => save(req, res)),
+      handler: caseHandler((req, res) => save(req, res)),
     },
     {
       method: 'get',
       path: '/cases/:caseId/contacts/:contactId',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const ctx = requestContext(req, res)
         const caseId = String(req.params.caseId)
         const contact = await services.contacts.get(ctx, caseId, String(req.params.contactId))
@@ -366,7 +334,7 @@ export function contactsRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/contacts/:contactId/edit',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const ctx = requestContext(req, res)
         const caseId = String(req.params.caseId)
         const contactId = String(req.params.contactId)
@@ -379,7 +347,7 @@ export function contactsRoutes(services: Services): PageRoute[] {
       method: 'post',
       path: '/cases/:caseId/contacts/:contactId/edit',
       access: 'cases:work',
-      handler: withCase((req, res) => save(req, res, String(req.params.contactId))),
+      handler: caseHandler((req, res) => save(req, res, String(req.params.contactId))),
     },
   ]
 }

@@ -18,7 +18,7 @@ import {
   RELATIONSHIP_KINDS,
   roleName,
 } from '../../domain/network.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from '../../services/errors.ts'
+import { ConflictError, InvalidInputError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
 import {
   type CasePersonView,
@@ -28,7 +28,7 @@ import {
   sharingProblems,
   withdrawalProblems,
 } from '../../services/network.ts'
-import { renderCasePage } from '../cases/shell.ts'
+import { caseHandler, renderCasePage } from '../cases/shell.ts'
 import { requestContext } from '../context.ts'
 import { dateInputParts, readDateInput } from '../dateInput.ts'
 import { type FormBody, fieldList, fieldText, formErrors, keptAnswers } from '../forms.ts'
@@ -89,19 +89,6 @@ function editableRole(person: CasePersonView): string {
 
 export function networkRoutes(services: Services): PageRoute[] {
   const today = () => services.cases.isoToday()
-  const withCase =
-    (handler: PageRoute['handler']): PageRoute['handler'] =>
-    async (req, res, next) => {
-      const ids = [req.params.caseId, req.params.memberId, req.params.relationshipId, req.params.consentId]
-      if (ids.some((id) => id !== undefined && !isUuid(String(id)))) return notFound(res)
-      try {
-        return await handler(req, res, next)
-      } catch (error) {
-        if (error instanceof NotFoundError) return notFound(res)
-        throw error
-      }
-    }
-
   const load = (req: Request, res: Response) =>
     services.network.network(requestContext(req, res), String(req.params.caseId), { audited: false })
 
@@ -316,13 +303,13 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/people',
       access: 'cases:work',
-      handler: withCase(peoplePage),
+      handler: caseHandler(peoplePage),
     },
     {
       method: 'get',
       path: '/cases/:caseId/people/new',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         await load(req, res)
         await personForm(req, res, { answers: {} })
       }),
@@ -331,7 +318,7 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'post',
       path: '/cases/:caseId/people/new',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const body = req.body as FormBody
         const fields: Record<string, string> = {}
         const input = personInput(body, fields)
@@ -355,7 +342,7 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/people/:memberId/edit',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const network = await load(req, res)
         const found = network.people.find((p) => p.personId === req.params.memberId)
         if (!found) return notFound(res)
@@ -366,7 +353,7 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'post',
       path: '/cases/:caseId/people/:memberId/edit',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const body = req.body as FormBody
         const network = await load(req, res)
         const found = network.people.find((p) => p.personId === req.params.memberId)
@@ -409,13 +396,13 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/relationships/new',
       access: 'cases:work',
-      handler: withCase((req, res) => relationshipForm(req, res, {})),
+      handler: caseHandler((req, res) => relationshipForm(req, res, {})),
     },
     {
       method: 'post',
       path: '/cases/:caseId/relationships/new',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const body = req.body as FormBody
         try {
           await services.network.addRelationship(requestContext(req, res), String(req.params.caseId), {
@@ -436,7 +423,7 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'post',
       path: '/cases/:caseId/relationships/:relationshipId/remove',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         try {
           await services.network.removeRelationship(
             requestContext(req, res),
@@ -456,7 +443,7 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/consent/new',
       access: 'cases:work',
-      handler: withCase((req, res) => {
+      handler: caseHandler((req, res) => {
         const personId = typeof req.query.personId === 'string' && isUuid(req.query.personId) ? req.query.personId : ''
         return consentForm(req, res, { personId })
       }),
@@ -465,7 +452,7 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'post',
       path: '/cases/:caseId/consent/new',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const body = req.body as FormBody
         const fields: Record<string, string> = {}
         const dates = readDates(body, [['decidedOn', 'the date of the decision', true]], fields)
@@ -492,13 +479,13 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/consent/:consentId/withdraw',
       access: 'cases:work',
-      handler: withCase((req, res) => withdrawForm(req, res, {})),
+      handler: caseHandler((req, res) => withdrawForm(req, res, {})),
     },
     {
       method: 'post',
       path: '/cases/:caseId/consent/:consentId/withdraw',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const body = req.body as FormBody
         const fields: Record<string, string> = {}
         const dates = readDates(body, [['withdrawnOn', 'the date consent was withdrawn', true]], fields)
@@ -537,13 +524,13 @@ export function networkRoutes(services: Services): PageRoute[] {
       method: 'get',
       path: '/cases/:caseId/sharing/new',
       access: 'cases:work',
-      handler: withCase((req, res) => sharingForm(req, res, {})),
+      handler: caseHandler((req, res) => sharingForm(req, res, {})),
     },
     {
       method: 'post',
       path: '/cases/:caseId/sharing/new',
       access: 'cases:work',
-      handler: withCase(async (req, res) => {
+      handler: caseHandler(async (req, res) => {
         const body = req.body as FormBody
         const fields: Record<string, string> = {}
         const dates = readDates(body, [['sharedOn', 'the date it was shared', true]], fields)
