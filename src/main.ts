@@ -51,6 +51,9 @@ async function main() {
   })
   const notifier = notifierFromConfig(config)
   const services = createServices(database, () => new Date(), config, { library, notifier })
+  // Cases whose next deadline is not stored yet (opened before it was kept) get it now.
+  const refreshed = await services.cases.refreshUnset()
+  if (refreshed > 0) logger.info({ cases: refreshed }, 'Worked out the next deadline of open cases')
   const { app, sessionStore } = createApp(services, config, logger)
 
   const server: Server = app.listen(config.PORT, config.HOST)

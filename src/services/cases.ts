@@ -5,13 +5,14 @@ import type { Database, Tx } from '../db/client.ts'
 import { appUser, auditEvent, caseAllocation, caseEvent, familyCase } from '../db/schema/index.ts'
 import type { Role } from '../domain/access.ts'
 import type { Deadline } from '../domain/deadlines.ts'
-import { completedYears, type IsoDate, londonDate } from '../domain/isoDate.ts'
+import { completedYears, formatIsoDate, type IsoDate, londonDate } from '../domain/isoDate.ts'
 import {
   CASE_STAGES,
   type CaseStage,
   type CurrentPhase,
   currentPhase,
   nextEvents,
+  STAGE_EVENTS,
   type StageEvent,
   transition,
 } from '../domain/lifecycle.ts'
@@ -320,7 +321,7 @@ export function createCaseService(
     if (updated.length === 0) throw new ConflictError('This case was changed by someone else since you opened it.')
   }
 
-  return {
+  const service = {
     /** A case's header and overview: who, where it stands, what is next. Opening it is audited. */
     async open(ctx: RequestContext, caseId: string, page = 'overview') {
       const authorityId = ctx.actor.authorityId
@@ -362,7 +363,7 @@ export function createCaseService(
           due: [sql`${familyCase.nextDueAt} ${sql.raw(filter.order === 'desc' ? 'DESC' : 'ASC')} NULLS LAST`],
           opened: [direction(familyCase.openedAt)],
         }[filter.sort ?? 'due']
-        const page = Math.max(1, filter.page ?? 1)
+        const page = Math.min(Math.max(1, filter.page ?? 1), Math.max(1, Math.ceil((total?.n ?? 0) / PAGE_SIZE)))
         const rows = await tx
           .select()
           .from(familyCase)
@@ -383,6 +384,42 @@ export function createCaseService(
     async caseloads(ctx: RequestContext, programmeId?: string) {
       const programme = programmeId ? programmes.find(programmeId) : undefined
       return database.withTenant(ctx.actor.authorityId, (tx) => caseloadsIn(tx, ctx.actor.authorityId, programme))
+    },
+
+    /** Everyone holding open cases as key worker, active or not (a worker who has left still holds theirs until moved). */
+    async holders(ctx: RequestContext) {
+      const authorityId = ctx.actor.authorityId
+      return database.withTenant(authorityId, (tx) =>
+        tx
+          .select({ userId: appUser.id, name: appUser.name, deactivatedAt: appUser.deactivatedAt, cases: count() })
+          .from(familyCase)
+          .innerJoin(
+            appUser,
+            and(eq(appUser.authorityId, familyCase.authorityId), eq(appUser.id, familyCase.keyWorkerId)),
+          )
+          .where(and(eq(familyCase.authorityId, authorityId), ne(familyCase.status, 'closed')))
+          .groupBy(appUser.id, appUser.name, appUser.deactivatedAt)
+          .orderBy(asc(appUser.name)),
+      )
+    },
+
+    /** Every open case a worker holds as key worker, for moving them on. */
+    async heldBy(ctx: RequestContext, userId: string): Promise<CaseSummary[]> {
+      const authorityId = ctx.actor.authorityId
+      return database.withTenant(authorityId, async (tx) => {
+        const rows = await tx
+          .select()
+          .from(familyCase)
+          .where(
+            and(
+              eq(familyCase.authorityId, authorityId),
+              eq(familyCase.keyWorkerId, userId),
+              ne(familyCase.status, 'closed'),
+            ),
+          )
+          .orderBy(asc(familyCase.familyName), asc(familyCase.id))
+        return summaries(tx, authorityId, rows)
+      })
     },
 
     /** Social workers with a Hearth account, who can be recorded as a case's lead professional. */
@@ -542,6 +579,16 @@ export function createCaseService(
         }
         if (Object.keys(problems).length > 0) throw new InvalidInputError(problems)
         const now = clock()
+        // Each worker's caseload as the moves land, to record any move that takes them over their programme's cap.
+        const held = new Map<string | null, number>(
+          (
+            await tx
+              .select({ userId: familyCase.keyWorkerId, n: count() })
+              .from(familyCase)
+              .where(and(eq(familyCase.authorityId, authorityId), ne(familyCase.status, 'closed')))
+              .groupBy(familyCase.keyWorkerId)
+          ).map((r) => [r.userId, r.n]),
+        )
         for (const move of moves) {
           const row = await casework.load(tx, ctx, move.caseId)
           if (row.keyWorkerId !== fromUserId || row.status === 'closed') {
@@ -550,7 +597,11 @@ export function createCaseService(
             )
           }
           const target = targets.get(move.toUserId) as typeof appUser.$inferSelect
-          await handOver(tx, ctx, row.id, 'key-worker', { userId: target.id }, { reason })
+          const cap = casework.programmeOf(row).caseload?.maximumFamiliesPerWorker
+          const load = held.get(target.id) ?? 0
+          held.set(target.id, load + 1)
+          const overCap = cap !== undefined && load >= cap
+          await handOver(tx, ctx, row.id, 'key-worker', { userId: target.id }, { reason, overCap })
           const newCoWorker = row.coWorkerId === target.id ? null : row.coWorkerId
           if (newCoWorker !== row.coWorkerId) await handOver(tx, ctx, row.id, 'co-worker', {}, {})
           await bumpVersion(
@@ -566,7 +617,7 @@ export function createCaseService(
             origin: 'hearth',
             originType: 'allocation',
           })
-          await casework.audit(tx, ctx, row.id, 'allocate', 'case', row.id, { bulk: true })
+          await casework.audit(tx, ctx, row.id, 'allocate', 'case', row.id, { bulk: true, overCap })
         }
         return moves.length
       })
@@ -586,6 +637,15 @@ export function createCaseService(
         const result = transition(programme, casework.stageOf(row), event)
         if (!result.ok) throw new InvalidInputError({ event: result.reason })
         at = whenOnCase(row, at)
+        // Stages follow one another: a move cannot be dated before the one it follows.
+        const previous = (await casework.events(tx, authorityId, caseId))
+          .filter((e) => (STAGE_EVENTS as readonly string[]).includes(e.type))
+          .at(-1)
+        if (previous && at.getTime() < previous.at.getTime()) {
+          throw new InvalidInputError({
+            at: `The date must be on or after ${formatIsoDate(londonDate(previous.at))}, when ${CASE_EVENTS[previous.type].toLowerCase()}`,
+          })
+        }
         await bumpVersion(tx, row, { status: result.to, ...(result.to === 'closed' ? { closedAt: at } : {}) }, version)
         await casework.event(tx, ctx, caseId, event, at)
         await casework.chronicle(tx, ctx, caseId, {
@@ -661,7 +721,7 @@ export function createCaseService(
             Number(b.deadline.status === 'overdue') - Number(a.deadline.status === 'overdue') ||
             a.deadline.dueAt.getTime() - b.deadline.dueAt.getTime(),
         )
-        const current = Math.max(1, page)
+        const current = Math.min(Math.max(1, page), Math.max(1, Math.ceil(items.length / PAGE_SIZE)))
         await audit.record(tx, ctx, { action: 'list', recordType: 'deadline', details: { scope, page: current } })
         return {
           items: items.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE),
@@ -721,9 +781,28 @@ export function createCaseService(
       })
     },
 
+    /**
+     * At start-up: works out the next deadline of open cases that have none stored (cases
+     * opened before it was kept, say), in every authority.
+     */
+    async refreshUnset(): Promise<number> {
+      const authorities = await database.asOwner((tx) =>
+        tx
+          .selectDistinct({ authorityId: familyCase.authorityId })
+          .from(familyCase)
+          .where(and(isNull(familyCase.nextDueAt), ne(familyCase.status, 'closed'))),
+      )
+      let refreshed = 0
+      for (const { authorityId } of authorities) {
+        refreshed += await service.refreshAll({ actor: { type: 'system', authorityId } })
+      }
+      return refreshed
+    },
+
     stageLabel: (stage: CaseStage) => CASE_STAGES[stage],
     isoToday: (): IsoDate => londonDate(clock()),
   }
+  return service
 }
 
 export type CaseService = ReturnType<typeof createCaseService>

@@ -220,10 +220,13 @@ export function createContactService(
     }
     const workerId = data.workerId ?? actorId(ctx)
     const [worker] = await tx
-      .select({ id: appUser.id })
+      .select({ id: appUser.id, role: appUser.role, deactivatedAt: appUser.deactivatedAt })
       .from(appUser)
       .where(and(eq(appUser.authorityId, ctx.actor.authorityId), eq(appUser.id, workerId)))
-    if (!worker) problems.workerId = 'Choose the worker'
+    // The worker is someone who works with families, still with an account (or the person recording).
+    const works = worker && ['practitioner', 'team_manager', 'social_worker'].includes(worker.role)
+    if (!worker || (workerId !== actorId(ctx) && (!works || worker.deactivatedAt)))
+      problems.workerId = 'Choose the worker'
     if (Object.keys(problems).length > 0) throw new InvalidInputError(problems)
     return { ...data, workerId }
   }

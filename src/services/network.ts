@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database, Tx } from '../db/client.ts'
 import {
   casePerson,
   consent,
+  familyCase,
   informationSharing,
   person,
   personRelationship,
@@ -470,16 +471,59 @@ export function createNetworkService(
         if (updated.length === 0) {
           throw new ConflictError("Someone else changed this person's details since you opened them.")
         }
-        await tx
-          .update(person)
-          .set({
-            givenName: input.givenName,
-            familyName: input.familyName,
-            nameKey: phoneticKey(`${input.givenName} ${input.familyName}`),
-            ...dates,
-            version: sql`${person.version} + 1`,
-          })
+        // The person record is shared by every case the person is on: a change to who they are
+        // (name, dates) shows on all of them, so only a team manager, who can see every case, may
+        // make it once the person is on another family's case, and every such case is refreshed.
+        const [known] = await tx
+          .select()
+          .from(person)
           .where(and(eq(person.authorityId, authorityId), eq(person.id, personId)))
+        if (!known) throw new NotFoundError('Person')
+        const identityChanged =
+          known.givenName !== input.givenName ||
+          known.familyName !== input.familyName ||
+          (known.dateOfBirth ?? null) !== (dates.dateOfBirth ?? null) ||
+          (known.expectedDueDate ?? null) !== (dates.expectedDueDate ?? null)
+        const otherCases = identityChanged
+          ? await tx
+              .select({ caseId: casePerson.caseId })
+              .from(casePerson)
+              .where(
+                and(
+                  eq(casePerson.authorityId, authorityId),
+                  eq(casePerson.personId, personId),
+                  ne(casePerson.caseId, caseId),
+                ),
+              )
+          : []
+        if (otherCases.length > 0 && ctx.actor.role !== 'team_manager') {
+          throw new InvalidInputError({
+            givenName:
+              'This person is also on another family’s case, so only a team manager can change their name or dates',
+          })
+        }
+        if (identityChanged) {
+          const changed = await tx
+            .update(person)
+            .set({
+              givenName: input.givenName,
+              familyName: input.familyName,
+              nameKey: phoneticKey(`${input.givenName} ${input.familyName}`),
+              ...dates,
+              version: sql`${person.version} + 1`,
+            })
+            .where(and(eq(person.authorityId, authorityId), eq(person.id, personId), eq(person.version, known.version)))
+            .returning({ id: person.id })
+          if (changed.length === 0)
+            throw new ConflictError("Someone else changed this person's details since you opened them.")
+          for (const other of otherCases) {
+            const [otherRow] = await tx
+              .select()
+              .from(familyCase)
+              .where(and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, other.caseId)))
+            if (otherRow) await casework.refresh(tx, ctx, otherRow, calendar)
+          }
+        }
         await casework.audit(tx, ctx, caseId, 'update', 'case-person', personId, {
           role: input.role,
           previousRole: current.role,

@@ -191,4 +191,3 @@ test('a key worker adds the family’s network and records consent, and the warn
   await check(page, 'sharing-new')
   assert.deepEqual(log.violations.slice(before), [], `axe found problems:\n${log.violations.slice(before).join('\n')}`)
 })
-

@@ -458,3 +458,82 @@ describe('the API', () => {
     assert.ok(work.body.items.some((i: { caseId: string }) => i.caseId === caseId))
   })
 })
+
+describe('after review', () => {
+  test('a stale allocation form keeps the choices and can be saved on the version now stored', async () => {
+    const caseId = await openCase(app.services, team.manager, 'staying-together')
+    const stale = String(await version(caseId))
+    await allocate(caseId, team.people.colleague.id)
+    const manager = new WebClient(app.baseUrl)
+    await manager.signIn(team.people.manager.email, team.people.manager.password)
+    const conflict = await manager.post(`/cases/${caseId}/allocation`, {
+      version: stale,
+      keyWorkerId: team.people.worker.id,
+    })
+    assert.equal(conflict.status, 409)
+    const html = await conflict.text()
+    assert.match(html, new RegExp(`value="${team.people.worker.id}" checked`), 'the choice is kept')
+    const shown = /name="version" value="(\d+)"/.exec(html)?.[1]
+    assert.equal(shown, String(await version(caseId)), 'the form now carries the stored version')
+    const saved = await manager.post(`/cases/${caseId}/allocation`, {
+      version: shown as string,
+      keyWorkerId: team.people.worker.id,
+    })
+    assert.equal(saved.status, 303)
+  })
+
+  test('moving a leaver’s cases finds every one, across teams and after they are deactivated', async () => {
+    const cli = { actor: { type: 'cli' as const, authorityId } }
+    const { id: elsewhere } = await app.services.teams.create(cli, { name: 'Elsewhere' })
+    const leaver = await addUser(app.services, authorityId, 'practitioner', elsewhere)
+    const cases: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const caseId = await openCase(app.services, team.manager, 'derbyshire-stronger-families')
+      await allocate(caseId, leaver.id)
+      cases.push(caseId)
+    }
+    await app.services.users.setActive(cli, leaver.id, false)
+    const holders = await app.services.cases.holders(team.manager)
+    assert.equal(holders.find((h) => h.userId === leaver.id)?.cases, 3)
+    const held = await app.services.cases.heldBy(team.manager, leaver.id)
+    assert.deepEqual(held.map((c) => c.row.id).sort(), [...cases].sort())
+    // Moving all three onto a worker who already holds six Derbyshire families records each as over the cap.
+    const full = await addUser(app.services, authorityId, 'practitioner', team.teamId)
+    for (let i = 0; i < 6; i++) {
+      await allocate(await openCase(app.services, team.manager, 'derbyshire-stronger-families'), full.id)
+    }
+    await app.services.cases.reallocateAll(
+      team.manager,
+      leaver.id,
+      cases.map((caseId) => ({ caseId, toUserId: full.id })),
+      'Synthetic: leaving.',
+    )
+    const history = await app.services.cases.allocations(team.manager, cases[0] as string)
+    assert.equal(history[0]?.userId, full.id)
+    assert.equal(history[0]?.overCap, true)
+  })
+
+  test('a stage cannot be dated before the stage it follows', async () => {
+    now = new Date('2026-11-23T10:00:00Z')
+    const caseId = await openCase(app.services, team.manager, 'lewisham-safer-stronger')
+    await allocate(caseId)
+    later(10 * DAY)
+    await app.services.cases.move(team.worker, caseId, await version(caseId), 'support-started', now)
+    await assert.rejects(
+      app.services.cases.move(
+        team.worker,
+        caseId,
+        await version(caseId),
+        'step-down-started',
+        new Date(now.getTime() - 2 * DAY),
+      ),
+      (e: unknown) => e instanceof InvalidInputError && /on or after 3 December 2026/.test(e.fields.at ?? ''),
+    )
+  })
+
+  test('a page past the end shows the last page', async () => {
+    const list = await app.services.cases.list(team.manager, { scope: 'team', page: 999 })
+    assert.ok(list.cases.length > 0)
+    assert.equal(list.page, Math.ceil(list.total / list.pageSize))
+  })
+})

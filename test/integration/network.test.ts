@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { and, eq } from 'drizzle-orm'
-import { auditEvent, chronologyEntry, informationSharing } from '../../src/db/schema/index.ts'
+import { auditEvent, casePerson, chronologyEntry, informationSharing } from '../../src/db/schema/index.ts'
+import { InvalidInputError } from '../../src/services/errors.ts'
 import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
 import { caseworkTeam, openCase } from '../helpers/cases.ts'
 import { WebClient } from '../helpers/client.ts'
@@ -414,5 +415,30 @@ describe('the API', () => {
     const text = JSON.stringify(doc)
     assert.match(text, /"CasePerson"/)
     assert.match(text, /"Consent"/)
+  })
+})
+
+describe('a person known on two families’ cases', () => {
+  test('only a team manager can change who they are, and both cases see the change', async () => {
+    const other = await openCase(app.services, team.manager, 'lewisham-safer-stronger')
+    const child = (await app.services.network.network(team.worker, caseId)).people.find((p) => p.role === 'child')
+    assert.ok(child)
+    await app.services.database.asOwner((tx) =>
+      tx.insert(casePerson).values({ authorityId, caseId: other, personId: child.personId, role: 'child' }),
+    )
+    const change = {
+      role: 'child' as const,
+      givenName: 'Cassie',
+      familyName: child.familyName,
+      dateOfBirth: child.dateOfBirth ?? undefined,
+      version: child.version,
+    }
+    await assert.rejects(
+      app.services.network.updatePerson(team.worker, caseId, child.personId, change),
+      (e: unknown) => e instanceof InvalidInputError && /only a team manager/.test(e.fields.givenName ?? ''),
+    )
+    await app.services.network.updatePerson(team.manager, caseId, child.personId, change)
+    const onOther = (await app.services.cases.open(team.manager, other)).children.map((c) => c.givenName)
+    assert.ok(onOther.includes('Cassie'), 'the other family’s case shows the corrected name')
   })
 })

@@ -59,3 +59,10 @@ UPDATE case_person cp SET
   relationship = rp.relationship
 FROM family_case fc JOIN referral_person rp ON rp.authority_id = fc.authority_id AND rp.referral_id = fc.referral_id
 WHERE cp.role = 'adult' AND cp.authority_id = fc.authority_id AND cp.case_id = fc.id AND rp.person_id = cp.person_id;
+--> statement-breakpoint
+-- Cases opened before casework was built are known by the family name of their eldest child.
+UPDATE family_case fc SET family_name = coalesce((
+  SELECT rp.family_name FROM referral_person rp
+  WHERE rp.authority_id = fc.authority_id AND rp.referral_id = fc.referral_id
+  ORDER BY (rp.role <> 'child'), rp.position LIMIT 1), '')
+WHERE fc.family_name = '';

@@ -116,6 +116,28 @@ export function caseRoutes(services: Services): PageRoute[] {
     })
   }
 
+  /** Whose cases to move (anyone holding open cases, even after leaving), their cases, and who can take them. */
+  async function reallocatePage(
+    req: Request,
+    res: Response,
+    from: string,
+    extra: { answers?: Record<string, string>; errors?: ReturnType<typeof formErrors> },
+    status = 200,
+  ) {
+    const ctx = requestContext(req, res)
+    const holders = await services.cases.holders(ctx)
+    const leaving = holders.find((h) => h.userId === from)
+    res.status(status).render('cases/views/reallocate.njk', {
+      pageTitle: 'Move a worker’s cases',
+      holders,
+      caseloads: await services.cases.caseloads(ctx),
+      leaving,
+      cases: leaving ? await services.cases.heldBy(ctx, from) : [],
+      answers: extra.answers ?? {},
+      errors: extra.errors,
+    })
+  }
+
   async function allocationPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const ctx = requestContext(req, res)
     const caseId = String(req.params.caseId)
@@ -137,6 +159,8 @@ export function caseRoutes(services: Services): PageRoute[] {
       socialWorkerEmail: social?.email ?? '',
       socialWorkerPhone: social?.phone ?? '',
     }
+    // After a conflict the form keeps the manager's choices, and saves over the version now stored.
+    if (status === 409) answers.version = String(shell.row.version)
     res.status(status).render('cases/views/allocation.njk', {
       ...caseLocals(res, shell),
       tab: 'overview',
@@ -160,20 +184,7 @@ export function caseRoutes(services: Services): PageRoute[] {
       path: '/cases/reallocate',
       access: 'cases:manage',
       handler: async (req, res) => {
-        const ctx = requestContext(req, res)
-        const caseloads = await services.cases.caseloads(ctx)
-        const from = String(req.query.from ?? '')
-        const leaving = caseloads.find((c) => c.userId === from)
-        const held = leaving
-          ? (await services.cases.list(ctx, { scope: 'team', stage: 'open', sort: 'family' })).cases
-          : []
-        res.render('cases/views/reallocate.njk', {
-          pageTitle: 'Move a worker’s cases',
-          caseloads,
-          leaving,
-          cases: held.filter((c) => c.keyWorker?.id === from),
-          answers: {},
-        })
+        await reallocatePage(req, res, String(req.query.from ?? ''), {})
       },
     },
     {
@@ -197,8 +208,6 @@ export function caseRoutes(services: Services): PageRoute[] {
           return res.redirect(303, '/cases/team')
         } catch (error) {
           if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error
-          const caseloads = await services.cases.caseloads(ctx)
-          const held = (await services.cases.list(ctx, { scope: 'team', stage: 'open', sort: 'family' })).cases
           const fields =
             error instanceof InvalidInputError
               ? Object.fromEntries(
@@ -208,14 +217,13 @@ export function caseRoutes(services: Services): PageRoute[] {
                   ]),
                 )
               : { reason: error.message }
-          res.status(error instanceof ConflictError ? 409 : 400).render('cases/views/reallocate.njk', {
-            pageTitle: 'Move a worker’s cases',
-            caseloads,
-            leaving: caseloads.find((c) => c.userId === from),
-            cases: held.filter((c) => c.keyWorker?.id === from),
-            answers: keptAnswers(body),
-            errors: formErrors(fields),
-          })
+          await reallocatePage(
+            req,
+            res,
+            from,
+            { answers: keptAnswers(body), errors: formErrors(fields) },
+            error instanceof ConflictError ? 409 : 400,
+          )
         }
       },
     },
@@ -312,12 +320,7 @@ export function caseRoutes(services: Services): PageRoute[] {
           res.redirect(303, `/cases/${caseId}`)
         } catch (error) {
           if (error instanceof ConflictError) {
-            return allocationPage(
-              req,
-              res,
-              { errors: formErrors({ keyWorkerId: error.message }), answers: { ...answers, version: '' } },
-              409,
-            )
+            return allocationPage(req, res, { errors: formErrors({ keyWorkerId: error.message }), answers }, 409)
           }
           if (!(error instanceof InvalidInputError)) throw error
           await allocationPage(req, res, { errors: formErrors(error.fields), answers }, 400)
@@ -366,7 +369,9 @@ function stageRoutes(services: Services): PageRoute[] {
       kind,
       pageTitle: kind === 'stage' ? 'Move the case on' : 'Record a milestone',
       options,
-      answers: extra.answers ?? { version: String(shell.row.version) },
+      answers: extra.answers
+        ? { ...extra.answers, ...(status === 409 ? { version: String(shell.row.version) } : {}) }
+        : { version: String(shell.row.version) },
       errors: extra.errors,
     })
   }
@@ -407,7 +412,13 @@ function stageRoutes(services: Services): PageRoute[] {
             res.redirect(303, `/cases/${caseId}`)
           } catch (error) {
             if (error instanceof ConflictError) {
-              return form(req, res, kind, { errors: formErrors({ event: error.message }) }, 409)
+              return form(
+                req,
+                res,
+                kind,
+                { errors: formErrors({ event: error.message }), answers: keptAnswers(body) },
+                409,
+              )
             }
             if (!(error instanceof InvalidInputError)) throw error
             const shown = Object.fromEntries(
