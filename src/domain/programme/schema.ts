@@ -243,6 +243,14 @@ export const programmeSchema = z
     timescales: z.array(timescale).default([]),
     reviewSchedule: reviewSchedule.optional(),
     support: z.array(supportItem).min(1),
+    consultation: z
+      .object({ source, interpretation })
+      .optional()
+      .describe('The service offers case consultations: a reflective space for the allocated worker'),
+    formulation: z
+      .object({ source, interpretation })
+      .optional()
+      .describe('The service writes case formulations (the "5 Ps")'),
     engagement: z
       .object({
         childrenSeenWithin: durationSchema.describe(
