@@ -12,9 +12,11 @@ import { accountRoutes } from './web/account/routes.ts'
 import { settingsRoutes } from './web/admin/settings.ts'
 import { teamRoutes } from './web/admin/teams.ts'
 import { userRoutes } from './web/admin/users.ts'
+import { assessmentRoutes } from './web/assessments/routes.ts'
 import { authRoutes } from './web/auth/routes.ts'
 import { caseRoutes } from './web/cases/routes.ts'
 import { chronologyRoutes } from './web/chronology/routes.ts'
+import { consultationRoutes } from './web/consultations/routes.ts'
 import { contactsRoutes } from './web/contacts/routes.ts'
 import { homeRoutes } from './web/home/routes.ts'
 import { infoRoutes } from './web/info/routes.ts'
@@ -48,6 +50,8 @@ export function pageRoutes(services: Services, config: Config): PageRoute[] {
     ...contactsRoutes(services),
     ...chronologyRoutes(services),
     ...networkRoutes(services),
+    ...consultationRoutes(services),
+    ...assessmentRoutes(services),
     ...teamRoutes(services),
     ...settingsRoutes(services),
     ...userRoutes(services, config),

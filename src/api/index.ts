@@ -4,8 +4,10 @@ import type { Config } from '../config.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../services/errors.ts'
 import type { Services } from '../services/index.ts'
 import { cleanBody } from '../web/middleware/cleanBody.ts'
+import { assessmentApiRoutes } from './assessments.ts'
 import { casesApiRoutes } from './cases.ts'
 import { chronologyApiRoutes } from './chronology.ts'
+import { consultationApiRoutes } from './consultations.ts'
 import { contactsApiRoutes } from './contacts.ts'
 import { networkApiRoutes } from './network.ts'
 import { openApiDocument } from './openapi.ts'
@@ -23,6 +25,8 @@ export function apiRoutes(services: Services, links: { publicUrl: string }): Api
     ...contactsApiRoutes(services),
     ...chronologyApiRoutes(services),
     ...networkApiRoutes(services),
+    ...consultationApiRoutes(services),
+    ...assessmentApiRoutes(services),
   ]
   const documentRoute: ApiRoute = apiRoute({
     method: 'get',

@@ -3,11 +3,13 @@ import type { Database } from '../db/client.ts'
 import { type Notifier, noNotifier } from '../notify/notifier.ts'
 import { loadProgrammeLibrary, type ProgrammeLibrary } from '../programmes/library.ts'
 import { createApiTokenService } from './apiTokens.ts'
+import { createAssessmentService } from './assessments.ts'
 import { createAuditLog } from './audit.ts'
 import { createAuthService } from './auth.ts'
 import { createCaseService } from './cases.ts'
 import { createCasework } from './casework.ts'
 import { createChronologyService } from './chronology.ts'
+import { createConsultationService } from './consultations.ts'
 import { createContactService } from './contacts.ts'
 import type { Clock } from './context.ts'
 import { createNetworkService } from './network.ts'
@@ -47,7 +49,9 @@ export function createServices(
     cases: createCaseService(database, audit, clock, programmes, casework),
     contacts: createContactService(database, audit, clock, programmes, casework),
     chronology: createChronologyService(database, audit, clock, programmes, casework),
+    consultations: createConsultationService(database, audit, clock, programmes, casework),
     network: createNetworkService(database, audit, clock, programmes, casework),
+    assessments: createAssessmentService(database, audit, clock, programmes, casework),
     notifications: createNotificationService(database, audit, clock, notifier),
     auth: createAuthService(database, audit, clock, {
       attempts: config.LOCKOUT_ATTEMPTS,

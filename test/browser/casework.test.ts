@@ -189,5 +189,17 @@ test('a key worker adds the family’s network and records consent, and the warn
   assert.equal(await page.getByText(/Work is going on without consent/).count(), 0, 'the consent warning has gone')
   await page.goto(`${app.baseUrl}/cases/${caseId}/sharing/new`)
   await check(page, 'sharing-new')
+
+  // The Early Help Assessment: a draft, then what is still missing.
+  await page.getByRole('navigation', { name: 'Case' }).getByRole('link', { name: 'Assessment' }).click()
+  await check(page, 'assessment')
+  await page.getByRole('button', { name: 'Start the assessment' }).click()
+  await page.getByLabel('The family’s story').fill('Synthetic: Dana and Casey moved here last year.')
+  await page.getByRole('button', { name: 'Save draft' }).click()
+  await shown(page.getByText('Your draft is saved.'))
+  await page.getByRole('button', { name: 'Complete the assessment' }).click()
+  await shown(page.getByText('There is a problem'))
+  await shown(page.getByText('Write what the parents or carers say').first())
+  await check(page, 'assessment-missing')
   assert.deepEqual(log.violations.slice(before), [], `axe found problems:\n${log.violations.slice(before).join('\n')}`)
 })

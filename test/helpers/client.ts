@@ -12,8 +12,13 @@ export class WebClient {
   }
 
   /** Posts a form. Without `_csrf` in `fields`, first fetches `csrfFrom` (default: `path`) to read one. */
-  async post(path: string, fields: Record<string, string> = {}, csrfFrom = path): Promise<Response> {
-    const body = new URLSearchParams(fields)
+  /** Posts a form; a field given as a list is sent once per value, as checkboxes are. */
+  async post(path: string, fields: Record<string, string | string[]> = {}, csrfFrom = path): Promise<Response> {
+    const body = new URLSearchParams(
+      Object.entries(fields).flatMap(([name, value]) =>
+        (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
+      ),
+    )
     if (!('_csrf' in fields)) body.set('_csrf', await this.csrfToken(csrfFrom))
     return this.request('POST', path, body)
   }

@@ -76,7 +76,8 @@ before(async () => {
     cli,
     app.services.programmes.library().map((p) => p.id),
   )
-  params.caseId = await openCase(app.services, managerCtx, 'derby-staying-together')
+  // Derbyshire: a service that also offers case consultations and formulations.
+  params.caseId = await openCase(app.services, managerCtx, 'derbyshire-stronger-families')
   await app.services.cases.allocate(managerCtx, params.caseId, {
     keyWorkerId: ids.get('practitioner') as string,
     socialWorker: { userId: ids.get('social_worker') as string },
@@ -105,6 +106,20 @@ before(async () => {
     decidedOn: app.services.cases.isoToday(),
     how: 'written',
   })
+  params.assessmentId = await app.services.assessments.start(managerCtx, params.caseId)
+  params.consultationId = (
+    await app.services.consultations.recordConsultation(managerCtx, params.caseId, {
+      heldOn: app.services.cases.isoToday(),
+      attendees: 'Synthetic',
+      dilemma: 'Synthetic',
+    })
+  ).id
+  params.formulationId = (
+    await app.services.consultations.recordFormulation(managerCtx, params.caseId, {
+      writtenOn: app.services.cases.isoToday(),
+      presenting: 'Synthetic',
+    })
+  ).id
   params.entryId = (
     await app.services.chronology.add(managerCtx, params.caseId, {
       occurredOn: app.services.cases.isoToday(),

@@ -11,7 +11,9 @@ import type { PageRoute } from '../routing.ts'
 /** The case's sub-navigation: every page of a case, and the access log for managers. */
 const TABS = [
   { id: 'overview', text: 'Overview', path: '' },
+  { id: 'assessment', text: 'Assessment', path: '/assessment' },
   { id: 'contacts', text: 'Contacts', path: '/contacts' },
+  { id: 'consultation', text: 'Consultations', path: '/consultation', offered: true },
   { id: 'chronology', text: 'Chronology', path: '/chronology' },
   { id: 'people', text: 'People and network', path: '/people' },
   { id: 'access-log', text: 'Access log', path: '/access-log', managers: true },
@@ -43,7 +45,12 @@ export function caseLocals(res: Response, shell: Shell) {
   const user = signedInUser(res)
   return {
     shell,
-    caseTabs: TABS.filter((t) => !('managers' in t) || can(user.role, 'cases:manage')),
+    caseTabs: TABS.filter(
+      (t) =>
+        (!('managers' in t) || can(user.role, 'cases:manage')) &&
+        // Only services that offer case consultations or formulations have them.
+        (!('offered' in t) || Boolean(shell.programme.consultation || shell.programme.formulation)),
+    ),
     stages: CASE_STAGES,
     deadlineStatuses: DEADLINE_STATUSES,
   }
