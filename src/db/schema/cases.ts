@@ -1,25 +1,9 @@
 import { sql } from 'drizzle-orm'
-import {
-  boolean,
-  date,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core'
-import { familyCase, person } from './referrals.ts'
+import { boolean, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { at } from './columns.ts'
+import { caseKey, person } from './referrals.ts'
 
 /** The work on a family's case: who holds it, contacts, the chronology, the network and consent. */
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
-// biome-ignore lint/suspicious/noExplicitAny: any table with authority_id and case_id columns
-const caseKey = (t: { authorityId: any; caseId: any }) =>
-  foreignKey({ columns: [t.authorityId, t.caseId], foreignColumns: [familyCase.authorityId, familyCase.id] })
 
 /** Who held the case, in which role, from when to when. A reallocation ends one row and starts another. */
 export const caseAllocation = pgTable(

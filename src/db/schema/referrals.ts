@@ -9,13 +9,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { at } from './columns.ts'
 import { authority } from './platform.ts'
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 /**
  * A person known to the authority: a child, an unborn baby or an adult. People are created
@@ -215,6 +213,11 @@ export const familyCase = pgTable(
     foreignKey({ columns: [t.authorityId, t.referralId], foreignColumns: [referral.authorityId, referral.id] }),
   ],
 )
+
+/** The foreign key every table of a case's work has: (authority_id, case_id) → family_case. */
+// biome-ignore lint/suspicious/noExplicitAny: any table with authority_id and case_id columns
+export const caseKey = (t: { authorityId: any; caseId: any }) =>
+  foreignKey({ columns: [t.authorityId, t.caseId], foreignColumns: [familyCase.authorityId, familyCase.id] })
 
 export const casePerson = pgTable(
   'case_person',

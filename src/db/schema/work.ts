@@ -1,23 +1,8 @@
-import {
-  date,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core'
-import { familyCase } from './referrals.ts'
+import { date, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { at } from './columns.ts'
+import { caseKey } from './referrals.ts'
 
 /** The work itself: assessments, and (Derbyshire) case consultations and formulations. */
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
-// biome-ignore lint/suspicious/noExplicitAny: any table with authority_id and case_id columns
-const caseKey = (t: { authorityId: any; caseId: any }) =>
-  foreignKey({ columns: [t.authorityId, t.caseId], foreignColumns: [familyCase.authorityId, familyCase.id] })
 
 /**
  * An Early Help Assessment: the family's and each child's story, their voices, strengths and
