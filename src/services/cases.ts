@@ -708,9 +708,9 @@ export function createCaseService(
           .where(and(...where))
         const cases = await summaries(tx, authorityId, rows)
         const items: { summary: CaseSummary; deadline: Deadline }[] = []
+        const states = await casework.states(tx, authorityId, rows, calendar)
         for (const summary of cases) {
-          const state = await casework.state(tx, authorityId, summary.row, calendar)
-          for (const deadline of state.deadlines) {
+          for (const deadline of states.get(summary.row.id)?.deadlines ?? []) {
             if (deadline.status === 'overdue' || deadline.status === 'due-soon' || deadline.status === 'not-yet-due') {
               items.push({ summary, deadline })
             }
@@ -776,7 +776,7 @@ export function createCaseService(
           .select()
           .from(familyCase)
           .where(and(eq(familyCase.authorityId, authorityId), ne(familyCase.status, 'closed')))
-        for (const row of rows) await casework.refresh(tx, ctx, row, calendar)
+        await casework.refreshMany(tx, authorityId, rows, calendar)
         return rows.length
       })
     },

@@ -7,7 +7,7 @@ import type { Calendar } from '../domain/calendar.ts'
 import type { ChronologyCategory } from '../domain/chronology.ts'
 import { type ChildSeen, seesFamily } from '../domain/contacts.ts'
 import { type CaseEvent, type Deadline, deadlines } from '../domain/deadlines.ts'
-import { type IsoDate, londonDate } from '../domain/isoDate.ts'
+import type { IsoDate } from '../domain/isoDate.ts'
 import { type CaseStage, type Engagement, engagement, isCaseStage, nextDeadline } from '../domain/lifecycle.ts'
 import type { Programme } from '../domain/programme/schema.ts'
 import type { AuditAction, AuditLog } from './audit.ts'
@@ -195,52 +195,80 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
      * was seen) from what has happened, with the soonest unmet one stored on the case for lists.
      */
     async refresh(tx: Tx, ctx: RequestContext, row: CaseRow, calendar: Calendar): Promise<CaseState> {
-      const state = await kit.state(tx, ctx.actor.authorityId, row, calendar)
-      await tx
-        .update(familyCase)
-        .set({
-          nextDueAt: state.next?.dueAt ?? null,
-          nextDueName: state.next?.name ?? null,
-          nextDueSoonAt: state.next?.dueSoonAt ?? null,
-        })
-        .where(and(eq(familyCase.authorityId, row.authorityId), eq(familyCase.id, row.id)))
-      return state
+      return (await kit.refreshMany(tx, ctx.actor.authorityId, [row], calendar)).get(row.id) as CaseState
+    },
+
+    /** `refresh` for many cases at once (after the working-day calendar changes, say). */
+    async refreshMany(tx: Tx, authorityId: string, rows: CaseRow[], calendar: Calendar) {
+      const states = await kit.states(tx, authorityId, rows, calendar)
+      for (const [caseId, state] of states) {
+        await tx
+          .update(familyCase)
+          .set({
+            nextDueAt: state.next?.dueAt ?? null,
+            nextDueName: state.next?.name ?? null,
+            nextDueSoonAt: state.next?.dueSoonAt ?? null,
+          })
+          .where(and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, caseId)))
+      }
+      return states
     },
 
     /** The case's deadlines and engagement, without changing anything. */
     async state(tx: Tx, authorityId: string, row: CaseRow, calendar: Calendar): Promise<CaseState> {
-      const programme = kit.programmeOf(row)
-      const now = clock()
-      const events = await kit.events(tx, authorityId, row.id)
-      const children = (await kit.children(tx, authorityId, [row.id])).get(row.id) ?? []
-      const contacts = await tx
-        .select({ at: contact.occurredAt, type: contact.type, outcome: contact.outcome, children: contact.children })
-        .from(contact)
-        .where(and(eq(contact.authorityId, authorityId), eq(contact.caseId, row.id)))
-      const seen = engagement(
-        programme,
-        {
-          acceptedAt: row.openedAt,
-          children: children.filter((c) => c.role === 'child').map((c) => c.personId),
-          stage: kit.stageOf(row),
-          familySeen: contacts.filter(seesFamily).map((c) => c.at),
-          sightings: contacts
-            .filter((c) => c.outcome === 'completed')
-            .map((c) => ({
-              at: c.at,
-              childrenSeen: (c.children as ChildSeen[]).filter((s) => s.seen).map((s) => s.personId),
-            })),
-        },
-        calendar,
-        now,
-      )
-      const list = deadlines(programme, events, calendar, now, row.pathway ?? undefined)
-      if (seen.deadline) list.push(seen.deadline)
-      list.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
-      return { events, deadlines: list, engagement: seen, next: nextDeadline(list) }
+      return (await kit.states(tx, authorityId, [row], calendar)).get(row.id) as CaseState
     },
 
-    londonDate,
+    /** Deadlines and engagement for many cases at once: three queries, whatever the number of cases. */
+    async states(tx: Tx, authorityId: string, rows: CaseRow[], calendar: Calendar): Promise<Map<string, CaseState>> {
+      const result = new Map<string, CaseState>()
+      if (rows.length === 0) return result
+      const ids = rows.map((r) => r.id)
+      const now = clock()
+      const events = await tx
+        .select({ caseId: caseEvent.caseId, type: caseEvent.type, at: caseEvent.at })
+        .from(caseEvent)
+        .where(and(eq(caseEvent.authorityId, authorityId), inArray(caseEvent.caseId, ids)))
+        .orderBy(asc(caseEvent.at))
+      const children = await kit.children(tx, authorityId, ids)
+      const contacts = await tx
+        .select({
+          caseId: contact.caseId,
+          at: contact.occurredAt,
+          type: contact.type,
+          outcome: contact.outcome,
+          children: contact.children,
+        })
+        .from(contact)
+        .where(and(eq(contact.authorityId, authorityId), inArray(contact.caseId, ids)))
+      for (const row of rows) {
+        const programme = kit.programmeOf(row)
+        const own = events.filter((e) => e.caseId === row.id).map(({ type, at }) => ({ type, at })) as CaseEvent[]
+        const visits = contacts.filter((c) => c.caseId === row.id)
+        const seen = engagement(
+          programme,
+          {
+            acceptedAt: row.openedAt,
+            children: (children.get(row.id) ?? []).filter((c) => c.role === 'child').map((c) => c.personId),
+            stage: kit.stageOf(row),
+            familySeen: visits.filter(seesFamily).map((c) => c.at),
+            sightings: visits
+              .filter((c) => c.outcome === 'completed')
+              .map((c) => ({
+                at: c.at,
+                childrenSeen: (c.children as ChildSeen[]).filter((s) => s.seen).map((s) => s.personId),
+              })),
+          },
+          calendar,
+          now,
+        )
+        const list = deadlines(programme, own, calendar, now, row.pathway ?? undefined)
+        if (seen.deadline) list.push(seen.deadline)
+        list.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+        result.set(row.id, { events: own, deadlines: list, engagement: seen, next: nextDeadline(list) })
+      }
+      return result
+    },
   }
   return kit
 }
