@@ -177,7 +177,13 @@ export function createCaseService(
     }
   }
 
-  async function summaries(tx: Tx, authorityId: string, rows: CaseRow[]): Promise<CaseSummary[]> {
+  /** Each case's summary for a list or header. `events` by case, when the caller has them already. */
+  async function summaries(
+    tx: Tx,
+    authorityId: string,
+    rows: CaseRow[],
+    events?: Map<string, CaseState['events']>,
+  ): Promise<CaseSummary[]> {
     const ids = rows.map((r) => r.id)
     const children = await casework.children(tx, authorityId, ids)
     const who = await casework.userNames(
@@ -185,8 +191,8 @@ export function createCaseService(
       authorityId,
       rows.flatMap((r) => [r.keyWorkerId, r.coWorkerId, r.socialWorkerUserId]),
     )
-    const events =
-      ids.length === 0
+    const loaded =
+      events || ids.length === 0
         ? []
         : await tx
             .select({ caseId: caseEvent.caseId, type: caseEvent.type, at: caseEvent.at })
@@ -198,7 +204,7 @@ export function createCaseService(
         row,
         children.get(row.id) ?? [],
         who,
-        events.filter((e) => e.caseId === row.id) as CaseState['events'],
+        events?.get(row.id) ?? (loaded.filter((e) => e.caseId === row.id) as CaseState['events']),
         now,
       ),
     )
@@ -329,7 +335,7 @@ export function createCaseService(
       return database.withTenant(authorityId, async (tx) => {
         const row = await casework.load(tx, ctx, caseId)
         const state = await casework.state(tx, authorityId, row, calendar)
-        const [summary] = await summaries(tx, authorityId, [row])
+        const [summary] = await summaries(tx, authorityId, [row], new Map([[row.id, state.events]]))
         const current = summary as CaseSummary
         // The header shows the live next deadline, which may differ from the stored one as time passes.
         if (state.next) current.next = { name: state.next.name, dueAt: state.next.dueAt, status: state.next.status }
@@ -706,9 +712,14 @@ export function createCaseService(
           .select()
           .from(familyCase)
           .where(and(...where))
-        const cases = await summaries(tx, authorityId, rows)
-        const items: { summary: CaseSummary; deadline: Deadline }[] = []
         const states = await casework.states(tx, authorityId, rows, calendar)
+        const cases = await summaries(
+          tx,
+          authorityId,
+          rows,
+          new Map([...states].map(([id, state]) => [id, state.events])),
+        )
+        const items: { summary: CaseSummary; deadline: Deadline }[] = []
         for (const summary of cases) {
           for (const deadline of states.get(summary.row.id)?.deadlines ?? []) {
             if (deadline.status === 'overdue' || deadline.status === 'due-soon' || deadline.status === 'not-yet-due') {
