@@ -285,6 +285,64 @@ export function createConsultationService(
     return result.data
   }
 
+  const KIND = {
+    consultation: { headline: 'Case consultation held', recordType: 'case-consultation' },
+    formulation: { headline: 'Case formulation written', recordType: 'case-formulation' },
+  } as const
+
+  /** Records one: the row, its chronology entry and its audit event, in one transaction. */
+  async function recordIn(
+    ctx: RequestContext,
+    caseId: string,
+    kind: 'consultation' | 'formulation',
+    on: IsoDate,
+    insert: (
+      tx: Tx,
+      stamp: { authorityId: string; caseId: string; id: string; recordedBy: string; recordedAt: Date },
+    ) => Promise<unknown>,
+  ): Promise<{ id: string }> {
+    const authorityId = ctx.actor.authorityId
+    return database.withTenant(authorityId, async (tx) => {
+      await openFor(tx, ctx, caseId, kind)
+      const id = randomUUID()
+      await insert(tx, { authorityId, caseId, id, recordedBy: recorder(ctx), recordedAt: clock() })
+      await casework.chronicle(tx, ctx, caseId, {
+        occurredOn: on,
+        headline: KIND[kind].headline,
+        category: 'plan',
+        origin: 'hearth',
+        originType: kind,
+        originId: id,
+      })
+      await casework.audit(tx, ctx, caseId, 'create', KIND[kind].recordType, id, { version: 1 })
+      return { id }
+    })
+  }
+
+  /** Corrects one on the version read (a conflict otherwise), keeping its chronology entry on its date. */
+  async function updateIn(
+    ctx: RequestContext,
+    caseId: string,
+    kind: 'consultation' | 'formulation',
+    id: string,
+    on: IsoDate,
+    update: (
+      tx: Tx,
+      authorityId: string,
+      stamp: { updatedBy: string; updatedAt: Date },
+    ) => Promise<{ version: number } | undefined>,
+  ): Promise<{ version: number }> {
+    const authorityId = ctx.actor.authorityId
+    return database.withTenant(authorityId, async (tx) => {
+      await openFor(tx, ctx, caseId, kind)
+      const updated = await update(tx, authorityId, { updatedBy: recorder(ctx), updatedAt: clock() })
+      if (!updated) throw new ConflictError(`This ${kind} was changed by someone else since you opened it.`)
+      await moveChronicle(tx, authorityId, caseId, kind, id, on)
+      await casework.audit(tx, ctx, caseId, 'update', KIND[kind].recordType, id, { version: updated.version })
+      return { version: updated.version }
+    })
+  }
+
   return {
     /** What the case's service offers, for pages that need to know before they show a form. */
     async offers(ctx: RequestContext, caseId: string): Promise<ConsultationOffers> {
@@ -342,29 +400,9 @@ export function createConsultationService(
     /** Records a case consultation, and notes it in the family's chronology. */
     async recordConsultation(ctx: RequestContext, caseId: string, input: ConsultationInput): Promise<{ id: string }> {
       const data = valid(checkConsultation(input, today()))
-      const authorityId = ctx.actor.authorityId
-      return database.withTenant(authorityId, async (tx) => {
-        await openFor(tx, ctx, caseId, 'consultation')
-        const id = randomUUID()
-        await tx.insert(caseConsultation).values({
-          authorityId,
-          caseId,
-          id,
-          ...data,
-          recordedBy: recorder(ctx),
-          recordedAt: clock(),
-        })
-        await casework.chronicle(tx, ctx, caseId, {
-          occurredOn: data.heldOn,
-          headline: 'Case consultation held',
-          category: 'plan',
-          origin: 'hearth',
-          originType: 'consultation',
-          originId: id,
-        })
-        await casework.audit(tx, ctx, caseId, 'create', 'case-consultation', id, { version: 1 })
-        return { id }
-      })
+      return recordIn(ctx, caseId, 'consultation', data.heldOn, (tx, stamp) =>
+        tx.insert(caseConsultation).values({ ...stamp, ...data }),
+      )
     },
 
     /** Corrects a consultation, if nobody has changed it since `version` was read. */
@@ -376,18 +414,11 @@ export function createConsultationService(
       input: ConsultationInput,
     ): Promise<{ version: number }> {
       const data = valid(checkConsultation(input, today()))
-      const authorityId = ctx.actor.authorityId
-      return database.withTenant(authorityId, async (tx) => {
-        await openFor(tx, ctx, caseId, 'consultation')
+      return updateIn(ctx, caseId, 'consultation', consultationId, data.heldOn, async (tx, authorityId, stamp) => {
         await findConsultation(tx, authorityId, caseId, consultationId)
         const [updated] = await tx
           .update(caseConsultation)
-          .set({
-            ...data,
-            updatedBy: recorder(ctx),
-            updatedAt: clock(),
-            version: sql`${caseConsultation.version} + 1`,
-          })
+          .set({ ...data, ...stamp, version: sql`${caseConsultation.version} + 1` })
           .where(
             and(
               eq(caseConsultation.authorityId, authorityId),
@@ -397,41 +428,16 @@ export function createConsultationService(
             ),
           )
           .returning({ version: caseConsultation.version })
-        if (!updated) throw new ConflictError('This consultation was changed by someone else since you opened it.')
-        await moveChronicle(tx, authorityId, caseId, 'consultation', consultationId, data.heldOn)
-        await casework.audit(tx, ctx, caseId, 'update', 'case-consultation', consultationId, {
-          version: updated.version,
-        })
-        return { version: updated.version }
+        return updated
       })
     },
 
     /** Records a case formulation, and notes it in the family's chronology. */
     async recordFormulation(ctx: RequestContext, caseId: string, input: FormulationInput): Promise<{ id: string }> {
       const data = valid(checkFormulation(input, today()))
-      const authorityId = ctx.actor.authorityId
-      return database.withTenant(authorityId, async (tx) => {
-        await openFor(tx, ctx, caseId, 'formulation')
-        const id = randomUUID()
-        await tx.insert(caseFormulation).values({
-          authorityId,
-          caseId,
-          id,
-          ...data,
-          recordedBy: recorder(ctx),
-          recordedAt: clock(),
-        })
-        await casework.chronicle(tx, ctx, caseId, {
-          occurredOn: data.writtenOn,
-          headline: 'Case formulation written',
-          category: 'plan',
-          origin: 'hearth',
-          originType: 'formulation',
-          originId: id,
-        })
-        await casework.audit(tx, ctx, caseId, 'create', 'case-formulation', id, { version: 1 })
-        return { id }
-      })
+      return recordIn(ctx, caseId, 'formulation', data.writtenOn, (tx, stamp) =>
+        tx.insert(caseFormulation).values({ ...stamp, ...data }),
+      )
     },
 
     /** Corrects a formulation, if nobody has changed it since `version` was read. */
@@ -443,18 +449,11 @@ export function createConsultationService(
       input: FormulationInput,
     ): Promise<{ version: number }> {
       const data = valid(checkFormulation(input, today()))
-      const authorityId = ctx.actor.authorityId
-      return database.withTenant(authorityId, async (tx) => {
-        await openFor(tx, ctx, caseId, 'formulation')
+      return updateIn(ctx, caseId, 'formulation', formulationId, data.writtenOn, async (tx, authorityId, stamp) => {
         await findFormulation(tx, authorityId, caseId, formulationId)
         const [updated] = await tx
           .update(caseFormulation)
-          .set({
-            ...data,
-            updatedBy: recorder(ctx),
-            updatedAt: clock(),
-            version: sql`${caseFormulation.version} + 1`,
-          })
+          .set({ ...data, ...stamp, version: sql`${caseFormulation.version} + 1` })
           .where(
             and(
               eq(caseFormulation.authorityId, authorityId),
@@ -464,12 +463,7 @@ export function createConsultationService(
             ),
           )
           .returning({ version: caseFormulation.version })
-        if (!updated) throw new ConflictError('This formulation was changed by someone else since you opened it.')
-        await moveChronicle(tx, authorityId, caseId, 'formulation', formulationId, data.writtenOn)
-        await casework.audit(tx, ctx, caseId, 'update', 'case-formulation', formulationId, {
-          version: updated.version,
-        })
-        return { version: updated.version }
+        return updated
       })
     },
 
