@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/services/errors.ts'
+import { callApi } from '../helpers/api.ts'
 import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
 import { caseworkTeam, openCase, userCtx } from '../helpers/cases.ts'
 import { WebClient } from '../helpers/client.ts'
@@ -147,11 +148,7 @@ describe('the API', () => {
     const cli = { actor: { type: 'cli' as const, authorityId } }
     const token = (await app.services.apiTokens.create(cli, team.people.worker.id, 'assessments')).token
     const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${app.baseUrl}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      })
+      const response = await callApi(app.baseUrl, token, method, path, body)
       return { status: response.status, body: response.status === 204 ? undefined : await response.json() }
     }
     const fresh = await openCase(app.services, team.manager, 'derbyshire-stronger-families')

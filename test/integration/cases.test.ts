@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { RequestContext } from '../../src/services/context.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/services/errors.ts'
+import { callApi } from '../helpers/api.ts'
 import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
 import { caseworkTeam, openCase, userCtx } from '../helpers/cases.ts'
 import { WebClient } from '../helpers/client.ts'
@@ -410,11 +411,7 @@ describe('pages', () => {
 
 describe('the API', () => {
   async function api(token: string, path: string, init: { method?: string; body?: unknown } = {}) {
-    const response = await fetch(`${app.baseUrl}/api/v1${path}`, {
-      method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(init.body ? { body: JSON.stringify(init.body) } : {}),
-    })
+    const response = await callApi(app.baseUrl, token, init.method ?? 'GET', path, init.body)
     return { status: response.status, type: response.headers.get('content-type'), body: await response.json() }
   }
 

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm'
 import { auditEvent } from '../../src/db/schema/index.ts'
 import type { RequestContext } from '../../src/services/context.ts'
 import { InvalidInputError, NotFoundError } from '../../src/services/errors.ts'
+import { callApi } from '../helpers/api.ts'
 import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
 import { caseworkTeam, openCase, userCtx } from '../helpers/cases.ts'
 import { WebClient } from '../helpers/client.ts'
@@ -474,16 +475,8 @@ describe('the API', () => {
   async function tokenFor(userId: string) {
     return (await app.services.apiTokens.create({ actor: { type: 'cli', authorityId } }, userId, 'consultations')).token
   }
-  function api(path: string, token: string, json?: unknown) {
-    return fetch(`${app.baseUrl}/api/v1${path}`, {
-      method: json === undefined ? 'GET' : 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    })
-  }
+  const api = (path: string, token: string, json?: unknown) =>
+    callApi(app.baseUrl, token, json === undefined ? 'GET' : 'POST', path, json)
 
   test('records both and lists them; refuses bad input, other services and other teams', async () => {
     const token = await tokenFor(team.people.worker.id)

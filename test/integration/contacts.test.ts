@@ -6,6 +6,7 @@ import { addDays, londonDate } from '../../src/domain/isoDate.ts'
 import { ContactConflictError, type ContactInput } from '../../src/services/contacts.ts'
 import type { RequestContext } from '../../src/services/context.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/services/errors.ts'
+import { callApi } from '../helpers/api.ts'
 import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
 import { caseworkTeam, openCase, userCtx } from '../helpers/cases.ts'
 import { WebClient } from '../helpers/client.ts'
@@ -547,11 +548,7 @@ describe('the API', () => {
       'contacts tests',
     )
     const api = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${app.baseUrl}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      })
+      const response = await callApi(app.baseUrl, token, method, path, body)
       return { status: response.status, body: (await response.json()) as Record<string, unknown> }
     }
     const [child] = await childrenOf(caseId)
