@@ -13,7 +13,7 @@ import { type IsoDate, isIsoDate, londonDate } from '../domain/isoDate.ts'
 import type { AuditLog } from './audit.ts'
 import type { Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts'
+import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
 
 /**
@@ -142,11 +142,7 @@ export function createChronologyService(
   /** Checks what the schema cannot: the date is not in the future. */
   function checked(input: ChronologyEntryInput) {
     const parsed = chronologyEntryInputSchema.safeParse(input)
-    if (!parsed.success) {
-      const fields: Record<string, string> = {}
-      for (const issue of parsed.error.issues) fields[String(issue.path[0] ?? 'form')] ??= issue.message
-      throw new InvalidInputError(fields)
-    }
+    if (!parsed.success) throw new InvalidInputError(fieldProblems(parsed.error))
     if (parsed.data.occurredOn > londonDate(clock())) {
       throw new InvalidInputError({ occurredOn: 'The date must be today or in the past' })
     }

@@ -7,7 +7,7 @@ import { type IsoDate, isIsoDate, londonDate } from '../domain/isoDate.ts'
 import type { AuditLog } from './audit.ts'
 import type { CaseRow, Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts'
+import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
 
 /**
@@ -65,16 +65,10 @@ export type FormulationData = z.output<typeof formulationInputSchema>
 
 export type Checked<T> = { ok: true; data: T } | { ok: false; fields: Record<string, string> }
 
-function firstIssues(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {}
-  for (const issue of error.issues) fields[String(issue.path[0] ?? 'form')] ??= issue.message
-  return fields
-}
-
 /** Every problem with a consultation at once: the fields, then the dates against today and each other. */
 export function checkConsultation(input: unknown, today: IsoDate): Checked<ConsultationData> {
   const parsed = consultationInputSchema.safeParse(input)
-  const fields = parsed.success ? {} : firstIssues(parsed.error)
+  const fields = parsed.success ? {} : fieldProblems(parsed.error)
   const raw = (input ?? {}) as Record<string, unknown>
   const heldOn = typeof raw.heldOn === 'string' && isIsoDate(raw.heldOn) ? raw.heldOn : undefined
   const nextOn = typeof raw.nextOn === 'string' && isIsoDate(raw.nextOn) ? raw.nextOn : undefined
@@ -89,7 +83,7 @@ export function checkConsultation(input: unknown, today: IsoDate): Checked<Consu
 /** Every problem with a formulation at once. */
 export function checkFormulation(input: unknown, today: IsoDate): Checked<FormulationData> {
   const parsed = formulationInputSchema.safeParse(input)
-  const fields = parsed.success ? {} : firstIssues(parsed.error)
+  const fields = parsed.success ? {} : fieldProblems(parsed.error)
   const raw = (input ?? {}) as Record<string, unknown>
   if (typeof raw.writtenOn === 'string' && isIsoDate(raw.writtenOn) && raw.writtenOn > today) {
     fields.writtenOn ??= 'The date of the formulation must be today or in the past'

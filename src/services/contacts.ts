@@ -25,7 +25,7 @@ import { endOfLondonDay, formatIsoDate, type IsoDate, londonDate, startOfLondonD
 import type { AuditLog } from './audit.ts'
 import type { CaseRow, Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts'
+import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
 
 /**
@@ -157,12 +157,6 @@ function snapshotOf(row: ContactRow): ContactSnapshot {
   }
 }
 
-function zodFields(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {}
-  for (const issue of error.issues) fields[String(issue.path[0] ?? 'form')] ??= issue.message
-  return fields
-}
-
 /** Escapes LIKE wildcards, so a keyword is matched as typed. */
 function likePattern(keyword: string): string {
   return `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
@@ -198,7 +192,7 @@ export function createContactService(
   /** Checks what the schema cannot see: the case, its people, the worker and the time. */
   async function check(tx: Tx, ctx: RequestContext, row: CaseRow, input: ContactInput): Promise<ContactData> {
     const parsed = contactInputSchema.safeParse(input)
-    if (!parsed.success) throw new InvalidInputError(zodFields(parsed.error))
+    if (!parsed.success) throw new InvalidInputError(fieldProblems(parsed.error))
     const data = parsed.data
     const problems: Record<string, string> = {}
     if (row.status === 'closed') problems.form = 'The case is closed: contacts cannot be recorded or changed'

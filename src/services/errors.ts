@@ -1,3 +1,5 @@
+import type { z } from 'zod'
+
 /** Errors a use case raises on purpose; the web and API layers turn each into a clear answer. */
 
 /** Bad input the schema could not see (an email already in use, a team that does not exist). */
@@ -31,4 +33,11 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
     e = e.cause as typeof e
   }
   return false
+}
+
+/** A schema's complaints as one message per field (the first), keyed by the field's name. */
+export function fieldProblems(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const issue of error.issues) fields[String(issue.path[0] ?? 'form')] ??= issue.message
+  return fields
 }

@@ -31,7 +31,7 @@ import {
 import type { AuditLog } from './audit.ts'
 import type { CaseRow, Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts'
+import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
 
 /**
@@ -167,10 +167,7 @@ export interface SharingView {
 
 function shapeProblems(schema: z.ZodType, input: unknown): Record<string, string> {
   const parsed = schema.safeParse(input)
-  const fields: Record<string, string> = {}
-  if (!parsed.success)
-    for (const issue of parsed.error.issues) fields[String(issue.path[0] ?? 'form')] ??= issue.message
-  return fields
+  return parsed.success ? {} : fieldProblems(parsed.error)
 }
 
 function loose(raw: unknown) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { fieldProblems } from '../services/errors.ts'
 
 /**
  * Form validation for GOV.UK pages: a zod schema turns a posted body into either data or
@@ -24,12 +25,7 @@ export function formErrors(fields: Record<string, string>): FormErrors {
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
   const parsed = schema.safeParse(body ?? {})
   if (parsed.success) return { ok: true, data: parsed.data }
-  const fields: Record<string, string> = {}
-  for (const issue of parsed.error.issues) {
-    const name = String(issue.path[0] ?? 'form')
-    fields[name] ??= issue.message
-  }
-  return { ok: false, errors: formErrors(fields) }
+  return { ok: false, errors: formErrors(fieldProblems(parsed.error)) }
 }
 
 /** The posted answers to show again, without anything secret. */
