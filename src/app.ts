@@ -16,6 +16,7 @@ import { assessmentRoutes } from './web/assessments/routes.ts'
 import { authRoutes } from './web/auth/routes.ts'
 import { caseRoutes } from './web/cases/routes.ts'
 import { chronologyRoutes } from './web/chronology/routes.ts'
+import { closureRoutes } from './web/closure/routes.ts'
 import { consultationRoutes } from './web/consultations/routes.ts'
 import { contactsRoutes } from './web/contacts/routes.ts'
 import { homeRoutes } from './web/home/routes.ts'
@@ -29,8 +30,12 @@ import { cspNonce, securityHeaders } from './web/middleware/security.ts'
 import { DatabaseSessionStore, saveSessionBeforeRedirect, sessionMiddleware } from './web/middleware/session.ts'
 import { networkRoutes } from './web/network/routes.ts'
 import { setUpViews } from './web/nunjucks.ts'
+import { onwardReferralRoutes } from './web/onward-referrals/routes.ts'
+import { planRoutes } from './web/plans/routes.ts'
+import { progressRoutes } from './web/progress/routes.ts'
 import { referRoutes } from './web/refer/routes.ts'
 import { referralRoutes } from './web/referrals/routes.ts'
+import { reviewRoutes } from './web/reviews/routes.ts'
 import { mountRoutes, type PageRoute } from './web/routing.ts'
 import { serviceRoutes } from './web/services/routes.ts'
 import { setupRoutes } from './web/setup/routes.ts'
@@ -52,6 +57,11 @@ export function pageRoutes(services: Services, config: Config): PageRoute[] {
     ...networkRoutes(services),
     ...consultationRoutes(services),
     ...assessmentRoutes(services),
+    ...closureRoutes(services),
+    ...reviewRoutes(services),
+    ...progressRoutes(services),
+    ...onwardReferralRoutes(services),
+    ...planRoutes(services),
     ...teamRoutes(services),
     ...settingsRoutes(services),
     ...userRoutes(services, config),

@@ -7,11 +7,16 @@ import { cleanBody } from '../web/middleware/cleanBody.ts'
 import { assessmentApiRoutes } from './assessments.ts'
 import { casesApiRoutes } from './cases.ts'
 import { chronologyApiRoutes } from './chronology.ts'
+import { closuresApiRoutes } from './closures.ts'
 import { consultationApiRoutes } from './consultations.ts'
 import { contactsApiRoutes } from './contacts.ts'
 import { networkApiRoutes } from './network.ts'
+import { onwardReferralsApiRoutes } from './onwardReferrals.ts'
 import { openApiDocument } from './openapi.ts'
+import { plansApiRoutes } from './plans.ts'
 import { sendProblem } from './problem.ts'
+import { progressApiRoutes } from './progress.ts'
+import { reviewsApiRoutes } from './reviews.ts'
 import { type ApiRoute, apiRoute, mountApiRoutes } from './routing.ts'
 import { apiV1Routes } from './v1.ts'
 
@@ -27,6 +32,11 @@ export function apiRoutes(services: Services, links: { publicUrl: string }): Api
     ...networkApiRoutes(services),
     ...consultationApiRoutes(services),
     ...assessmentApiRoutes(services),
+    ...closuresApiRoutes(services),
+    ...reviewsApiRoutes(services),
+    ...progressApiRoutes(services),
+    ...onwardReferralsApiRoutes(services),
+    ...plansApiRoutes(services),
   ]
   const documentRoute: ApiRoute = apiRoute({
     method: 'get',

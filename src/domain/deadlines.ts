@@ -34,9 +34,12 @@ export interface Deadline {
   /** The timescale id, or `review-week-6`. */
   id: string
   name: string
-  kind: 'timescale' | 'review' | 'engagement'
-  /** What the time is counted from: a case event, or (for engagement) the last time a child was seen. */
-  anchor: { type: CaseEventType | 'child-seen'; at: Date }
+  kind: 'timescale' | 'review' | 'engagement' | 'referral-response' | 'follow-up'
+  /**
+   * What the time is counted from: a case event; for engagement, the last time a child was seen;
+   * for an onward referral's response, the day it was sent (or last chased).
+   */
+  anchor: { type: CaseEventType | 'child-seen' | 'referral-sent'; at: Date }
   dueAt: Date
   /** When it starts to show as due soon. */
   dueSoonAt: Date
@@ -165,3 +168,26 @@ export function deadlines(
 }
 
 export const eventLabel = (type: CaseEventType) => CASE_EVENTS[type]
+
+/**
+ * A deadline set by a date someone chose (a response from another agency, a follow-up after
+ * closure) rather than by the programme: due by the end of that day, and due soon `soonDays` before.
+ */
+export function datedDeadline(
+  input: Pick<Deadline, 'id' | 'name' | 'kind' | 'anchor'> & { dueOn: IsoDate; soonDays: number; metAt?: Date },
+  now: Date,
+): Deadline {
+  const dueAt = endOfLondonDay(input.dueOn)
+  const soonFrom = endOfLondonDay(addDays(input.dueOn, -input.soonDays))
+  return {
+    id: input.id,
+    name: input.name,
+    kind: input.kind,
+    anchor: input.anchor,
+    dueAt,
+    dueSoonAt: soonFrom,
+    dueDate: input.dueOn,
+    status: statusOf(dueAt, input.metAt, soonFrom, now),
+    ...(input.metAt ? { metAt: input.metAt } : {}),
+  }
+}

@@ -34,12 +34,15 @@ describe('the life of a case: accepted → active → step-down → closed', () 
       ok: true,
       to: 'step-down',
     })
-    const derby = transition(programme('derby-staying-together'), 'active', 'step-down-started')
-    assert.deepEqual(derby, { ok: false, reason: 'Staying Together Team has no step-down phase.' })
+    // Derby's "gradual reduction in support" is its step-down; Derbyshire has none.
+    assert.equal(transition(programme('derby-staying-together'), 'active', 'step-down-started').ok, true)
+    const derbyshire = transition(programme('derbyshire-stronger-families'), 'active', 'step-down-started')
+    assert.deepEqual(derbyshire, { ok: false, reason: 'Stronger Families Team has no step-down phase.' })
   })
 
-  test('only Staying Together offers "another cycle of support"', () => {
+  test('Staying Together offers "another cycle of support", and Derby extends "if needed"', () => {
     assert.equal(transition(programme('staying-together'), 'active', 'further-cycle-started').ok, true)
+    assert.equal(transition(programme('derby-staying-together'), 'active', 'further-cycle-started').ok, true)
     assert.equal(transition(programme('derbyshire-stronger-families'), 'active', 'further-cycle-started').ok, false)
   })
 

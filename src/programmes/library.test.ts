@@ -61,7 +61,7 @@ describe('the programme library', () => {
     const [problem] = problems
     assert.match(problem?.file ?? '', /derby-staying-together\.yaml$/)
     assert.equal(problem?.path, 'timescales.1.within')
-    assert.equal(problem?.line, 133)
+    assert.equal(problem?.line, 164)
     assert.match(problem?.message ?? '', /hours, days, working days, weeks or months/)
   })
 

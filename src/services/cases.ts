@@ -2,19 +2,17 @@ import { randomUUID } from 'node:crypto'
 import { and, asc, count, desc, eq, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database, Tx } from '../db/client.ts'
-import { appUser, auditEvent, caseAllocation, caseEvent, familyCase } from '../db/schema/index.ts'
+import { appUser, auditEvent, caseAllocation, caseEvent, familyCase, followUp } from '../db/schema/index.ts'
 import type { Role } from '../domain/access.ts'
 import type { Deadline } from '../domain/deadlines.ts'
-import { completedYears, formatIsoDate, type IsoDate, londonDate } from '../domain/isoDate.ts'
+import { completedYears, type IsoDate, londonDate } from '../domain/isoDate.ts'
 import {
   CASE_STAGES,
   type CaseStage,
   type CurrentPhase,
   currentPhase,
   nextEvents,
-  STAGE_EVENTS,
   type StageEvent,
-  transition,
 } from '../domain/lifecycle.ts'
 import type { Programme } from '../domain/programme/schema.ts'
 import { CASE_EVENTS, type CaseEventType } from '../domain/programme/vocabulary.ts'
@@ -111,7 +109,13 @@ const DERIVED_EVENTS: CaseEventType[] = [
   'accepted',
   'allocated',
   'first-home-visit',
+  'crisis-plan-agreed',
+  'assessment-completed',
+  'pre-birth-assessment-completed',
+  'plan-agreed',
   'review',
+  'intervention-report-sent',
+  'closure-meeting',
   'support-started',
   'further-cycle-started',
   'step-down-started',
@@ -123,13 +127,6 @@ export function milestonesOf(programme: Programme): CaseEventType[] {
   for (const t of programme.timescales) for (const e of [...t.from, ...t.metBy]) used.add(e)
   for (const p of programme.phases) used.add(p.startsWith)
   return [...used].filter((e) => !DERIVED_EVENTS.includes(e))
-}
-
-const STAGE_HEADLINES: Record<StageEvent, string> = {
-  'support-started': 'Support started',
-  'further-cycle-started': 'A further cycle of support started',
-  'step-down-started': 'Step-down started',
-  closed: 'Case closed',
 }
 
 export function createCaseService(
@@ -306,26 +303,8 @@ export function createCaseService(
   }
 
   /** A moment something happened on a case: not in the future, not before the day it opened (and on that day, not before it opened). */
-  function whenOnCase(row: CaseRow, at: Date): Date {
-    if (at.getTime() > clock().getTime() + 5 * 60_000) {
-      throw new InvalidInputError({ at: 'The date and time cannot be in the future' })
-    }
-    if (londonDate(at) < londonDate(row.openedAt)) {
-      throw new InvalidInputError({ at: 'The date must be on or after the day the family was accepted' })
-    }
-    return at.getTime() < row.openedAt.getTime() ? row.openedAt : at
-  }
-
-  async function bumpVersion(tx: Tx, row: CaseRow, set: Partial<CaseRow>, version: number) {
-    const updated = await tx
-      .update(familyCase)
-      .set({ ...set, version: sql`${familyCase.version} + 1` })
-      .where(
-        and(eq(familyCase.authorityId, row.authorityId), eq(familyCase.id, row.id), eq(familyCase.version, version)),
-      )
-      .returning({ id: familyCase.id })
-    if (updated.length === 0) throw new ConflictError('This case was changed by someone else since you opened it.')
-  }
+  const whenOnCase = (row: CaseRow, at: Date) => casework.onCase(row, at)
+  const bumpVersion = casework.bump
 
   const service = {
     /** A case's header and overview: who, where it stands, what is next. Opening it is audited. */
@@ -639,31 +618,7 @@ export function createCaseService(
       return database.withTenant(authorityId, async (tx) => {
         const row = await casework.load(tx, ctx, caseId)
         if (row.version !== version) throw new ConflictError()
-        const programme = casework.programmeOf(row)
-        const result = transition(programme, casework.stageOf(row), event)
-        if (!result.ok) throw new InvalidInputError({ event: result.reason })
-        at = whenOnCase(row, at)
-        // Stages follow one another: a move cannot be dated before the one it follows.
-        const previous = (await casework.events(tx, authorityId, caseId))
-          .filter((e) => (STAGE_EVENTS as readonly string[]).includes(e.type))
-          .at(-1)
-        if (previous && at.getTime() < previous.at.getTime()) {
-          throw new InvalidInputError({
-            at: `The date must be on or after ${formatIsoDate(londonDate(previous.at))}, when ${CASE_EVENTS[previous.type].toLowerCase()}`,
-          })
-        }
-        await bumpVersion(tx, row, { status: result.to, ...(result.to === 'closed' ? { closedAt: at } : {}) }, version)
-        await casework.event(tx, ctx, caseId, event, at)
-        await casework.chronicle(tx, ctx, caseId, {
-          occurredOn: londonDate(at),
-          headline: STAGE_HEADLINES[event],
-          category: event === 'closed' ? 'closure' : 'phase',
-          origin: 'hearth',
-          originType: 'phase',
-        })
-        await casework.audit(tx, ctx, caseId, 'transition', 'case', caseId, { event, to: result.to })
-        await casework.refresh(tx, ctx, { ...row, status: result.to }, calendar)
-        return result.to
+        return casework.advance(tx, ctx, row, event, at, calendar)
       })
     },
 
@@ -705,7 +660,15 @@ export function createCaseService(
       return database.withTenant(authorityId, async (tx) => {
         const me = await casework.actorUser(tx, ctx)
         if (!me) throw new NotFoundError('User')
-        const where: SQL[] = [eq(familyCase.authorityId, authorityId), ne(familyCase.status, 'closed')]
+        // Open cases, and closed ones with a follow-up check still to do.
+        const followUpDue = tx
+          .select({ caseId: followUp.caseId })
+          .from(followUp)
+          .where(and(eq(followUp.authorityId, authorityId), isNull(followUp.doneOn)))
+        const where: SQL[] = [
+          eq(familyCase.authorityId, authorityId),
+          or(ne(familyCase.status, 'closed'), inArray(familyCase.id, followUpDue)) as SQL,
+        ]
         const scoped = scopeFilter(me, scope)
         if (scoped) where.push(scoped)
         const rows = await tx

@@ -1,18 +1,38 @@
 import { randomUUID } from 'node:crypto'
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
-import { appUser, caseEvent, casePerson, chronologyEntry, contact, familyCase, person } from '../db/schema/index.ts'
+import {
+  appUser,
+  caseEvent,
+  casePerson,
+  chronologyEntry,
+  contact,
+  familyCase,
+  followUp,
+  onwardReferral,
+  person,
+} from '../db/schema/index.ts'
 import { canSeeCase } from '../domain/access.ts'
 import type { Calendar } from '../domain/calendar.ts'
 import type { ChronologyCategory } from '../domain/chronology.ts'
 import { type ChildSeen, seesFamily } from '../domain/contacts.ts'
-import { type CaseEvent, type Deadline, deadlines } from '../domain/deadlines.ts'
-import type { IsoDate } from '../domain/isoDate.ts'
-import { type CaseStage, type Engagement, engagement, isCaseStage, nextDeadline } from '../domain/lifecycle.ts'
+import { type CaseEvent, type Deadline, datedDeadline, deadlines } from '../domain/deadlines.ts'
+import { formatIsoDate, type IsoDate, londonDate, londonMoment } from '../domain/isoDate.ts'
+import {
+  type CaseStage,
+  type Engagement,
+  engagement,
+  isCaseStage,
+  nextDeadline,
+  STAGE_EVENTS,
+  type StageEvent,
+  transition,
+} from '../domain/lifecycle.ts'
 import type { Programme } from '../domain/programme/schema.ts'
+import { CASE_EVENTS } from '../domain/programme/vocabulary.ts'
 import type { AuditAction, AuditLog } from './audit.ts'
 import type { Clock, RequestContext } from './context.ts'
-import { NotFoundError } from './errors.ts'
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
 
 /**
@@ -37,6 +57,13 @@ export interface CaseState {
   deadlines: Deadline[]
   engagement: Engagement
   next?: Deadline
+}
+
+const STAGE_HEADLINES: Record<StageEvent, string> = {
+  'support-started': 'Support started',
+  'further-cycle-started': 'A further cycle of support started',
+  'step-down-started': 'Step-down started',
+  closed: 'Case closed',
 }
 
 export function createCasework(audit: AuditLog, clock: Clock, programmes: ProgrammeService) {
@@ -87,6 +114,84 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
 
     stageOf(row: CaseRow): CaseStage {
       return isCaseStage(row.status) ? row.status : 'accepted'
+    },
+
+    /**
+     * A moment on the case, checked: not in the future, and not before the family was accepted
+     * (a moment earlier on the day of acceptance is taken as the acceptance itself). `field` names
+     * the form field a problem belongs to.
+     */
+    onCase(row: CaseRow, at: Date, field = 'at'): Date {
+      if (at.getTime() > clock().getTime() + 5 * 60_000) {
+        throw new InvalidInputError({ [field]: 'The date cannot be in the future' })
+      }
+      if (londonDate(at) < londonDate(row.openedAt)) {
+        throw new InvalidInputError({ [field]: 'The date must be on or after the day the family was accepted' })
+      }
+      return at.getTime() < row.openedAt.getTime() ? row.openedAt : at
+    },
+
+    /**
+     * The moment to record for something that happened on a day (a review held, a plan agreed):
+     * midday, or now if that is still to come today; checked as `onCase` checks it.
+     */
+    dayOnCase(row: CaseRow, day: IsoDate, field = 'at'): Date {
+      const midday = londonMoment(day, 12, 0)
+      const now = clock()
+      return kit.onCase(row, day === londonDate(now) && midday > now ? now : midday, field)
+    },
+
+    /** Changes the case row if nobody has changed it since `version` was read; otherwise a conflict. */
+    async bump(tx: Tx, row: CaseRow, set: Partial<CaseRow>, version: number) {
+      const updated = await tx
+        .update(familyCase)
+        .set({ ...set, version: sql`${familyCase.version} + 1` })
+        .where(
+          and(eq(familyCase.authorityId, row.authorityId), eq(familyCase.id, row.id), eq(familyCase.version, version)),
+        )
+        .returning({ id: familyCase.id })
+      if (updated.length === 0) throw new ConflictError('This case was changed by someone else since you opened it.')
+    },
+
+    /**
+     * Moves the case on (support starts, a further cycle, the step-down, closure) at `at` (checked
+     * as `onCase` checks it) inside the caller's transaction. The programme's lifecycle decides what is allowed; a move it refuses,
+     * or one dated before the move it follows, comes back as a problem on the form field named in `fields`.
+     */
+    async advance(
+      tx: Tx,
+      ctx: RequestContext,
+      row: CaseRow,
+      event: StageEvent,
+      at: Date,
+      calendar: Calendar,
+      fields: { event: string; at: string } = { event: 'event', at: 'at' },
+      sourceId?: string,
+    ): Promise<CaseStage> {
+      const result = transition(kit.programmeOf(row), kit.stageOf(row), event)
+      if (!result.ok) throw new InvalidInputError({ [fields.event]: result.reason })
+      at = kit.onCase(row, at, fields.at)
+      const previous = (await kit.events(tx, row.authorityId, row.id))
+        .filter((e) => (STAGE_EVENTS as readonly string[]).includes(e.type))
+        .at(-1)
+      if (previous && at.getTime() < previous.at.getTime()) {
+        throw new InvalidInputError({
+          [fields.at]: `The date must be on or after ${formatIsoDate(londonDate(previous.at))}, when ${CASE_EVENTS[previous.type].toLowerCase()}`,
+        })
+      }
+      await kit.bump(tx, row, { status: result.to, ...(result.to === 'closed' ? { closedAt: at } : {}) }, row.version)
+      await kit.event(tx, ctx, row.id, event, at, sourceId)
+      await kit.chronicle(tx, ctx, row.id, {
+        occurredOn: londonDate(at),
+        headline: STAGE_HEADLINES[event],
+        category: event === 'closed' ? 'closure' : 'phase',
+        origin: 'hearth',
+        originType: 'phase',
+        ...(sourceId ? { originId: sourceId } : {}),
+      })
+      await kit.audit(tx, ctx, row.id, 'transition', 'case', row.id, { event, to: result.to })
+      await kit.refresh(tx, ctx, { ...row, status: result.to, version: row.version + 1 }, calendar)
+      return result.to
     },
 
     /** An audit event that names the case, so it shows in the case's access log. */
@@ -219,7 +324,11 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
       return (await kit.states(tx, authorityId, [row], calendar)).get(row.id) as CaseState
     },
 
-    /** Deadlines and engagement for many cases at once: three queries, whatever the number of cases. */
+    /**
+     * Deadlines and engagement for many cases at once: five queries, whatever the number of cases.
+     * Besides the programme's timescales and reviews, a case has a deadline for each onward
+     * referral still waiting for a response, and for each follow-up check after closure not yet done.
+     */
     async states(tx: Tx, authorityId: string, rows: CaseRow[], calendar: Calendar): Promise<Map<string, CaseState>> {
       const result = new Map<string, CaseState>()
       if (rows.length === 0) return result
@@ -241,6 +350,27 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
         })
         .from(contact)
         .where(and(eq(contact.authorityId, authorityId), inArray(contact.caseId, ids)))
+      const waiting = await tx
+        .select({
+          caseId: onwardReferral.caseId,
+          id: onwardReferral.id,
+          agency: onwardReferral.agency,
+          sentOn: onwardReferral.sentOn,
+          chasedOn: onwardReferral.chasedOn,
+          responseDueOn: onwardReferral.responseDueOn,
+        })
+        .from(onwardReferral)
+        .where(
+          and(
+            eq(onwardReferral.authorityId, authorityId),
+            inArray(onwardReferral.caseId, ids),
+            isNull(onwardReferral.respondedOn),
+          ),
+        )
+      const checks = await tx
+        .select({ caseId: followUp.caseId, months: followUp.months, dueOn: followUp.dueOn })
+        .from(followUp)
+        .where(and(eq(followUp.authorityId, authorityId), inArray(followUp.caseId, ids), isNull(followUp.doneOn)))
       for (const row of rows) {
         const programme = kit.programmeOf(row)
         const own = events.filter((e) => e.caseId === row.id).map(({ type, at }) => ({ type, at })) as CaseEvent[]
@@ -264,6 +394,38 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
         )
         const list = deadlines(programme, own, calendar, now, row.pathway ?? undefined)
         if (seen.deadline) list.push(seen.deadline)
+        for (const r of waiting.filter((w) => w.caseId === row.id)) {
+          const lastAsked = (r.chasedOn as IsoDate[]).at(-1) ?? (r.sentOn as IsoDate)
+          list.push(
+            datedDeadline(
+              {
+                id: `referral-${r.id}`,
+                name: `Response from ${r.agency}`,
+                kind: 'referral-response',
+                anchor: { type: 'referral-sent', at: londonMoment(lastAsked, 12, 0) },
+                dueOn: r.responseDueOn as IsoDate,
+                soonDays: 2,
+              },
+              now,
+            ),
+          )
+        }
+        const closedAt = own.find((e) => e.type === 'closed')?.at
+        for (const check of checks.filter((c) => c.caseId === row.id)) {
+          list.push(
+            datedDeadline(
+              {
+                id: `follow-up-${check.months}`,
+                name: `${check.months}-month follow-up`,
+                kind: 'follow-up',
+                anchor: { type: 'closed', at: closedAt ?? row.closedAt ?? row.openedAt },
+                dueOn: check.dueOn as IsoDate,
+                soonDays: 14,
+              },
+              now,
+            ),
+          )
+        }
         list.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
         result.set(row.id, { events: own, deadlines: list, engagement: seen, next: nextDeadline(list) })
       }

@@ -9,13 +9,18 @@ import { createAuthService } from './auth.ts'
 import { createCaseService } from './cases.ts'
 import { createCasework } from './casework.ts'
 import { createChronologyService } from './chronology.ts'
+import { createClosureService } from './closures.ts'
 import { createConsultationService } from './consultations.ts'
 import { createContactService } from './contacts.ts'
 import type { Clock } from './context.ts'
 import { createNetworkService } from './network.ts'
 import { createNotificationService } from './notifications.ts'
+import { createOnwardReferralService } from './onwardReferrals.ts'
+import { createPlanService } from './plans.ts'
 import { createProgrammeService } from './programmes.ts'
+import { createProgressService } from './progress.ts'
 import { createReferralService } from './referrals.ts'
+import { createReviewService } from './reviews.ts'
 import { createSetupService } from './setup.ts'
 import { createTeamService } from './teams.ts'
 import { createUserService } from './users.ts'
@@ -52,6 +57,11 @@ export function createServices(
     consultations: createConsultationService(database, audit, clock, programmes, casework),
     network: createNetworkService(database, audit, clock, programmes, casework),
     assessments: createAssessmentService(database, audit, clock, programmes, casework),
+    plans: createPlanService(database, audit, clock, programmes, casework),
+    onwardReferrals: createOnwardReferralService(database, audit, clock, programmes, casework),
+    progress: createProgressService(database, audit, clock, programmes, casework),
+    reviews: createReviewService(database, audit, clock, programmes, casework),
+    closures: createClosureService(database, audit, clock, programmes, casework),
     notifications: createNotificationService(database, audit, clock, notifier),
     auth: createAuthService(database, audit, clock, {
       attempts: config.LOCKOUT_ATTEMPTS,

@@ -439,7 +439,7 @@ describe('the API', () => {
     })
     assert.equal(refused.status, 400)
     assert.match(refused.type ?? '', /^application\/problem\+json/)
-    assert.match(JSON.stringify(refused.body), /no step-down phase/)
+    assert.match(JSON.stringify(refused.body), /The step-down follows support that has started/)
     const moved = await api(workerToken, `/cases/${caseId}/stage`, {
       method: 'POST',
       body: { event: 'support-started', at: now.toISOString(), version: one.body.version },

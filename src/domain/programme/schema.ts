@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import {
   CASE_EVENTS,
+  COMMON_DESTINATIONS,
   EPISODE_END_REASONS,
   HEADLINE_OUTCOMES,
   keysOf,
   MEASURE_KINDS,
+  MEASURE_SUBJECTS,
   PARTICIPANTS,
   PRESENTING_INDICATORS,
 } from './vocabulary.ts'
@@ -209,7 +211,19 @@ const measure = z.object({
   id,
   name: text,
   kind: z.enum(keysOf(MEASURE_KINDS)),
+  per: z
+    .enum(keysOf(MEASURE_SUBJECTS))
+    .optional()
+    .describe(
+      'Whom it is recorded for: child, adult or family; by kind if left out (attendance per child, work per adult)',
+    ),
+  minimum: z.number().int().optional().describe('The lowest score (licensed-score and count); 0 if left out'),
+  maximum: z.number().int().optional().describe('The highest score (licensed-score); required for a licensed score'),
+  instrument: text
+    .optional()
+    .describe('The licensed tool a score comes from, by name only: Hearth stores the score, never the wording'),
   source: source.optional(),
+  interpretation,
 })
 
 export const programmeSchema = z
@@ -243,6 +257,23 @@ export const programmeSchema = z
     timescales: z.array(timescale).default([]),
     reviewSchedule: reviewSchedule.optional(),
     support: z.array(supportItem).min(1),
+    crisisPlan: z
+      .object({ source, interpretation })
+      .optional()
+      .describe('The service writes a crisis intervention plan: immediate risks, safety actions, contact arrangements'),
+    plan: z
+      .object({
+        name: text.default('Family Action Plan').describe('What the service calls its plan with the family'),
+        socialWorkerRequests: z
+          .object({ source, interpretation })
+          .optional()
+          .describe(
+            'The allocated social worker asks for particular pieces of work, shown to them with their progress',
+          ),
+        source: source.optional(),
+        interpretation,
+      })
+      .default({ name: 'Family Action Plan' }),
     consultation: z
       .object({ source, interpretation })
       .optional()
@@ -269,7 +300,19 @@ export const programmeSchema = z
       })
       .optional(),
     closure: z.object({
-      steps: z.array(z.object({ ...named, with: z.array(participant).default([]) })).default([]),
+      steps: z
+        .array(
+          z.object({
+            ...named,
+            with: z.array(participant).default([]).describe('Who takes part, or who receives it'),
+            event: caseEvent
+              .optional()
+              .describe(
+                'Marking this step done records this case event: a closure meeting, the intervention report sent',
+              ),
+          }),
+        )
+        .default([]),
       destinations: z.array(z.object({ ...named, reportsAs: z.enum(keysOf(EPISODE_END_REASONS)) })).min(1),
     }),
     outcomes: z.object({
@@ -300,6 +343,16 @@ export const programmeSchema = z
     duplicates(programme.timescales, 'timescales')
     duplicates(programme.support, 'support')
     duplicates(programme.closure.destinations, 'destinations')
+    duplicates(programme.outcomes.measures, 'measures')
+    programme.closure.destinations.forEach((destination, index) => {
+      if (destination.id in COMMON_DESTINATIONS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['closure', 'destinations', index, 'id'],
+          message: `"${destination.id}" is a destination every programme has already`,
+        })
+      }
+    })
     const criterionIds = new Set<string>()
     const walk = (criterion: Criterion, path: (string | number)[]) => {
       if (criterionIds.has(criterion.id))
@@ -333,6 +386,22 @@ export const programmeSchema = z
         ctx.addIssue({ code: 'custom', path: ['phases', index], message: 'a phase needs a length, or a maximum' })
       }
     })
+    programme.outcomes.measures.forEach((measure, index) => {
+      if (measure.kind === 'licensed-score' && measure.maximum === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['outcomes', 'measures', index, 'maximum'],
+          message: 'a licensed score needs a maximum',
+        })
+      }
+      if (measure.maximum !== undefined && measure.maximum <= (measure.minimum ?? 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['outcomes', 'measures', index, 'maximum'],
+          message: 'the maximum must be above the minimum',
+        })
+      }
+    })
     programme.timescales.forEach((timescale, index) => {
       if (timescale.dueSoon && !['hours', 'days', 'weeks'].includes(timescale.dueSoon.unit)) {
         ctx.addIssue({ code: 'custom', path: ['timescales', index, 'dueSoon'], message: 'use hours, days or weeks' })
@@ -343,6 +412,7 @@ export const programmeSchema = z
 export type Programme = z.output<typeof programmeSchema>
 export type Phase = Programme['phases'][number]
 export type Timescale = Programme['timescales'][number]
+export type Measure = Programme['outcomes']['measures'][number]
 
 /** The JSON Schema editors use to check a programme file as it is written. */
 export function programmeJsonSchema(): Record<string, unknown> {

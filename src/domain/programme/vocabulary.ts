@@ -96,9 +96,43 @@ export const MEASURE_KINDS = {
   'school-attendance': 'School attendance',
   'education-employment': 'Education, employment or training',
   'child-at-home': 'Child living at home',
+  'child-in-need': 'Child in need status',
   'licensed-score': 'Score from a licensed tool (scores only, never its wording)',
   count: 'A count',
 } as const
+export type MeasureKind = keyof typeof MEASURE_KINDS
+
+/** Whom a measure is recorded for, when the programme does not say: each child, each adult, or the family. */
+export const MEASURE_SUBJECTS = { child: 'Each child', adult: 'Each adult', family: 'The family' } as const
+export type MeasureSubject = keyof typeof MEASURE_SUBJECTS
+export const DEFAULT_MEASURE_SUBJECT: Record<MeasureKind, MeasureSubject> = {
+  scaling: 'family',
+  'school-attendance': 'child',
+  'education-employment': 'adult',
+  'child-at-home': 'child',
+  'child-in-need': 'child',
+  'licensed-score': 'family',
+  count: 'family',
+}
+
+/**
+ * Ways a case can close that every programme has, besides its own destinations: the family
+ * can always withdraw its consent, or move away.
+ */
+export const COMMON_DESTINATIONS = {
+  'withdrew-consent': { name: 'The family withdrew consent', reportsAs: 'no-further-action' },
+  'moved-away': { name: 'The family moved away', reportsAs: 'no-further-action' },
+} as const satisfies Record<string, { name: string; reportsAs: keyof typeof EPISODE_END_REASONS }>
+
+/** How often the key worker plans to see the family: a step-down plans it falling. Most often first. */
+export const CONTACT_FREQUENCIES = {
+  daily: 'Most days',
+  'several-weekly': 'Two or three times a week',
+  weekly: 'Once a week',
+  fortnightly: 'Once a fortnight',
+  monthly: 'Once a month',
+} as const
+export type ContactFrequency = keyof typeof CONTACT_FREQUENCIES
 
 export const keysOf = <T extends object>(vocabulary: T) =>
   Object.keys(vocabulary) as [keyof T & string, ...(keyof T & string)[]]

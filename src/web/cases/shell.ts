@@ -12,10 +12,14 @@ import type { PageRoute } from '../routing.ts'
 const TABS = [
   { id: 'overview', text: 'Overview', path: '' },
   { id: 'assessment', text: 'Assessment', path: '/assessment' },
+  { id: 'plan', text: 'Plan', path: '/plan' },
   { id: 'contacts', text: 'Contacts', path: '/contacts' },
+  { id: 'reviews', text: 'Reviews', path: '/reviews' },
+  { id: 'progress', text: 'Progress', path: '/progress' },
   { id: 'consultation', text: 'Consultations', path: '/consultation', offered: true },
   { id: 'chronology', text: 'Chronology', path: '/chronology' },
   { id: 'people', text: 'People and network', path: '/people' },
+  { id: 'closure', text: 'Closure', path: '/closure' },
   { id: 'access-log', text: 'Access log', path: '/access-log', managers: true },
 ] as const
 export type CaseTab = (typeof TABS)[number]['id']

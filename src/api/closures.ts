@@ -1,0 +1,6 @@
+import type { Services } from '../services/index.ts'
+import type { ApiRoute } from './routing.ts'
+
+export function closuresApiRoutes(_services: Services): ApiRoute[] {
+  return []
+}
