@@ -36,6 +36,8 @@ export type AuditAction =
   | 'transition'
   | 'export'
   | 'withdraw'
+  | 'agree'
+  | 'sign-off'
 
 export interface AuditInput {
   action: AuditAction
