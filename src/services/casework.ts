@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Tx } from '../db/client.ts'
 import {
   appUser,
@@ -11,6 +11,8 @@ import {
   followUp,
   onwardReferral,
   person,
+  plan,
+  planGoal,
 } from '../db/schema/index.ts'
 import { canSeeCase } from '../domain/access.ts'
 import type { Calendar } from '../domain/calendar.ts'
@@ -50,6 +52,17 @@ export interface CaseChild {
   role: 'child' | 'unborn'
   dateOfBirth: IsoDate | null
   expectedDueDate: IsoDate | null
+}
+
+/** A goal of the family's plan, as other records (scaling, reviews, contacts) name it. */
+export interface CaseGoal {
+  /** Kept from one edition of the plan to the next. */
+  id: string
+  position: number
+  need: string
+  outcome: string
+  howWeKnow: string | null
+  headlineOutcome: number | null
 }
 
 export interface CaseState {
@@ -265,6 +278,32 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
         recordedAt: clock(),
         sourceId: sourceId ?? null,
       })
+    },
+
+    /**
+     * The goals of the case's current Family Action Plan (its latest edition, agreed or still a
+     * draft), in the plan's order; none before a plan is started.
+     */
+    async goals(tx: Tx, authorityId: string, caseId: string): Promise<CaseGoal[]> {
+      const [latest] = await tx
+        .select({ id: plan.id })
+        .from(plan)
+        .where(and(eq(plan.authorityId, authorityId), eq(plan.caseId, caseId), eq(plan.kind, 'family-action')))
+        .orderBy(desc(plan.edition))
+        .limit(1)
+      if (!latest) return []
+      return tx
+        .select({
+          id: planGoal.id,
+          position: planGoal.position,
+          need: planGoal.need,
+          outcome: planGoal.outcome,
+          howWeKnow: planGoal.howWeKnow,
+          headlineOutcome: planGoal.headlineOutcome,
+        })
+        .from(planGoal)
+        .where(and(eq(planGoal.authorityId, authorityId), eq(planGoal.planId, latest.id)))
+        .orderBy(asc(planGoal.position))
     },
 
     /** The children and unborn babies on the case, eldest first. */
