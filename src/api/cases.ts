@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { DEADLINE_STATUSES, type Deadline } from '../domain/deadlines.ts'
-import { CASE_STAGES, STAGE_EVENTS } from '../domain/lifecycle.ts'
-import { CASE_EVENTS } from '../domain/programme/vocabulary.ts'
+import { CASE_STAGES } from '../domain/lifecycle.ts'
 import { allocationSchema, CASE_SORTS, type CaseSummary } from '../services/cases.ts'
 import type { Services } from '../services/index.ts'
 import { type ApiRoute, apiRoute } from './routing.ts'
@@ -216,11 +215,11 @@ export function casesApiRoutes(services: Services): ApiRoute[] {
       path: '/cases/:caseId/stage',
       access: 'cases:work',
       summary:
-        'Move the case on (support started, a further cycle, the step-down); refused with a reason when the programme does not allow it',
+        'Start support. A further cycle and the step-down are decisions at a review (POST /cases/{caseId}/reviews); closure is signed off (/cases/{caseId}/closure)',
       tags: ['cases'],
       params: caseIdParams,
       body: z.object({
-        event: z.enum(STAGE_EVENTS.filter((e) => e !== 'closed') as [string, ...string[]]),
+        event: z.literal('support-started').describe('The only move recorded directly'),
         at: z.iso.datetime({ offset: true }),
         version: z.number().int(),
       }),
@@ -236,27 +235,6 @@ export function casesApiRoutes(services: Services): ApiRoute[] {
           stage: await services.cases.move(ctx, params.caseId, body.version, body.event as never, new Date(body.at)),
         },
       }),
-    }),
-    apiRoute({
-      method: 'post',
-      path: '/cases/:caseId/milestones',
-      access: 'cases:work',
-      summary: 'Record a milestone the programme counts (a crisis plan agreed, an assessment completed)',
-      tags: ['cases'],
-      params: caseIdParams,
-      body: z.object({
-        type: z.enum(Object.keys(CASE_EVENTS) as [string, ...string[]]),
-        at: z.iso.datetime({ offset: true }),
-      }),
-      responses: {
-        204: { description: 'Recorded' },
-        400: problem('Not a milestone of this programme, or already recorded'),
-        404: problem('No such case'),
-      },
-      handler: async ({ ctx, params, body }) => {
-        await services.cases.recordMilestone(ctx, params.caseId, body.type as never, new Date(body.at))
-        return { status: 204 }
-      },
     }),
     apiRoute({
       method: 'get',

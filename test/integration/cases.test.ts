@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { londonDate } from '../../src/domain/isoDate.ts'
 import type { RequestContext } from '../../src/services/context.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/services/errors.ts'
 import { callApi } from '../helpers/api.ts'
@@ -348,28 +349,44 @@ describe('lists and my work', () => {
 })
 
 describe('pages', () => {
-  test('an illegal move is refused with its reason, keeping the answers', async () => {
+  test('starting support: a missing or future date is refused keeping the answers; it starts once', async () => {
     const caseId = await openCase(app.services, team.manager, 'staying-together')
     await allocate(caseId)
     const worker = new WebClient(app.baseUrl)
     await worker.signIn(team.people.worker.email, team.people.worker.password)
-    const refused = await worker.post(`/cases/${caseId}/stage`, {
-      version: String(await version(caseId)),
-      event: 'step-down-started',
-      'at-day': '23',
-      'at-month': '11',
-      'at-year': '2026',
-    })
-    assert.equal(refused.status, 400)
-    const html = await refused.text()
-    assert.match(html, /There is a problem/)
-    assert.match(html, /Staying Together has no step-down phase/, 'refused with the reason')
-    const missingDate = await worker.post(`/cases/${caseId}/stage`, {
-      version: String(await version(caseId)),
-      event: 'support-started',
-    })
+    const missingDate = await worker.post(`/cases/${caseId}/stage`, { version: String(await version(caseId)) })
     assert.equal(missingDate.status, 400)
-    assert.match(await missingDate.text(), /Enter the date it happened/)
+    const missing = await missingDate.text()
+    assert.match(missing, /There is a problem/)
+    assert.match(missing, /Enter the date support started/)
+    const future = await worker.post(`/cases/${caseId}/stage`, {
+      version: String(await version(caseId)),
+      'at-day': '5',
+      'at-month': '1',
+      'at-year': '2099',
+    })
+    assert.equal(future.status, 400)
+    const futureHtml = await future.text()
+    assert.match(futureHtml, /cannot be in the future/)
+    assert.match(futureHtml, /value="2099"/, 'the answers are kept')
+    const today = londonDate(now).split('-')
+    const started = await worker.post(`/cases/${caseId}/stage`, {
+      version: String(await version(caseId)),
+      'at-day': String(Number(today[2])),
+      'at-month': String(Number(today[1])),
+      'at-year': today[0] as string,
+    })
+    assert.equal(started.status, 303)
+    assert.equal((await app.services.cases.open(team.worker, caseId)).stage, 'active')
+    assert.match(await (await worker.get(`/cases/${caseId}/stage`)).text(), /Support has already started/)
+    const again = await worker.post(`/cases/${caseId}/stage`, {
+      version: String(await version(caseId)),
+      'at-day': String(Number(today[2])),
+      'at-month': String(Number(today[1])),
+      'at-year': today[0] as string,
+    })
+    assert.equal(again.status, 400)
+    assert.match(await again.text(), /Support has already started\./)
   })
 
   test('allocating in the pages: over the caseload shows why a reason is needed, and keeps the choice', async () => {
@@ -437,14 +454,19 @@ describe('the API', () => {
       method: 'POST',
       body: { event: 'step-down-started', at: now.toISOString(), version: one.body.version },
     })
-    assert.equal(refused.status, 400)
+    assert.equal(refused.status, 400, 'the step-down is a decision at a review, not a move recorded here')
     assert.match(refused.type ?? '', /^application\/problem\+json/)
-    assert.match(JSON.stringify(refused.body), /The step-down follows support that has started/)
     const moved = await api(workerToken, `/cases/${caseId}/stage`, {
       method: 'POST',
       body: { event: 'support-started', at: now.toISOString(), version: one.body.version },
     })
     assert.deepEqual([moved.status, moved.body.stage], [200, 'active'])
+    const twice = await api(workerToken, `/cases/${caseId}/stage`, {
+      method: 'POST',
+      body: { event: 'support-started', at: now.toISOString(), version: one.body.version + 1 },
+    })
+    assert.equal(twice.status, 400)
+    assert.match(JSON.stringify(twice.body), /Support has already started/)
     const forbidden = await api(workerToken, `/cases/${caseId}/allocation`, {
       method: 'POST',
       body: { keyWorkerId: team.people.colleague.id, version: one.body.version + 1 },

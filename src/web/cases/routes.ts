@@ -2,16 +2,15 @@ import type { Request, Response } from 'express'
 import { DEADLINE_STATUSES } from '../../domain/deadlines.ts'
 import { isUuid } from '../../domain/identifiers.ts'
 import { londonDate, londonMoment } from '../../domain/isoDate.ts'
-import { CASE_STAGES, daysSince, isCaseStage, type StageEvent } from '../../domain/lifecycle.ts'
+import { CASE_STAGES, daysSince, isCaseStage } from '../../domain/lifecycle.ts'
 import { CONSENT_PURPOSES } from '../../domain/network.ts'
-import { CASE_EVENTS, type CaseEventType } from '../../domain/programme/vocabulary.ts'
+import { CASE_EVENTS } from '../../domain/programme/vocabulary.ts'
 import {
   ALLOCATION_ROLES,
   CASE_SORTS,
   type CaseFilter,
   type CaseSort,
   externalContactSchema,
-  milestonesOf,
 } from '../../services/cases.ts'
 import { ConflictError, InvalidInputError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
@@ -22,17 +21,7 @@ import { listPages, pageNumber } from '../pagination.ts'
 import type { PageRoute } from '../routing.ts'
 import { caseHandler, caseLocals, renderCasePage } from './shell.ts'
 
-/** Case lists, a case's overview, allocation, stage and milestones, my work, and the access log. */
-
-const STAGE_EVENT_LABELS: Record<StageEvent, string> = {
-  'support-started': 'Support has started',
-  'further-cycle-started': 'A further cycle of support has started',
-  'step-down-started': 'The step-down has started',
-  closed: 'The case has closed',
-}
-
-/** Moves offered on the stage page; closing a case is recorded with its closure, not here. */
-const OFFERED_MOVES: StageEvent[] = ['support-started', 'further-cycle-started', 'step-down-started']
+/** Case lists, a case's overview, allocation, starting support, my work, and the access log. */
 
 /** How the access log says what was done. */
 const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -261,8 +250,7 @@ export function caseRoutes(services: Services): PageRoute[] {
             }),
           childrenOverdue: engagement.deadline?.status === 'overdue' ? engagement.deadline : undefined,
           engagementRule: shell.programme.engagement,
-          milestones: milestonesOf(shell.programme).filter((m) => !shell.state.events.some((e) => e.type === m)),
-          moves: shell.nextEvents.filter((e) => OFFERED_MOVES.includes(e)),
+          canStartSupport: shell.nextEvents.includes('support-started'),
         })
       }),
     },
@@ -345,30 +333,23 @@ export function caseRoutes(services: Services): PageRoute[] {
   ]
 }
 
-/** Moving the case on, and recording the programme's milestones. */
+/**
+ * Starting support: the one move a worker records directly. A further cycle and the step-down are
+ * decisions at a review, and closure is signed off by a manager, each on its own page.
+ */
 function stageRoutes(services: Services): PageRoute[] {
   async function form(
     req: Request,
     res: Response,
-    kind: 'stage' | 'milestone',
     extra: { errors?: ReturnType<typeof formErrors>; answers?: Record<string, string> } = {},
     status = 200,
   ) {
-    const shell = await services.cases.open(requestContext(req, res), String(req.params.caseId), kind)
-    const options =
-      kind === 'stage'
-        ? shell.nextEvents
-            .filter((e) => OFFERED_MOVES.includes(e))
-            .map((e) => ({ value: e, text: STAGE_EVENT_LABELS[e] }))
-        : milestonesOf(shell.programme)
-            .filter((m) => !shell.state.events.some((e) => e.type === m))
-            .map((m) => ({ value: m, text: CASE_EVENTS[m] }))
-    res.status(status).render('cases/views/event-form.njk', {
+    const shell = await services.cases.open(requestContext(req, res), String(req.params.caseId), 'stage')
+    res.status(status).render('cases/views/start-support.njk', {
       ...caseLocals(res, shell),
       tab: 'overview',
-      kind,
-      pageTitle: kind === 'stage' ? 'Move the case on' : 'Record a milestone',
-      options,
+      pageTitle: 'Start support',
+      canStart: shell.nextEvents.includes('support-started'),
       answers: extra.answers
         ? { ...extra.answers, ...(status === 409 ? { version: String(shell.row.version) } : {}) }
         : { version: String(shell.row.version) },
@@ -376,59 +357,44 @@ function stageRoutes(services: Services): PageRoute[] {
     })
   }
 
-  const routes: PageRoute[] = []
-  for (const kind of ['stage', 'milestone'] as const) {
-    routes.push(
-      {
-        method: 'get',
-        path: `/cases/:caseId/${kind}`,
-        access: 'cases:work',
-        handler: caseHandler((req, res) => form(req, res, kind)),
-      },
-      {
-        method: 'post',
-        path: `/cases/:caseId/${kind}`,
-        access: 'cases:work',
-        handler: caseHandler(async (req, res) => {
-          const ctx = requestContext(req, res)
-          const body = req.body as FormBody
-          const caseId = String(req.params.caseId)
-          const event = fieldText(body, 'event')
-          const fields: Record<string, string> = {}
-          if (!event) fields.event = kind === 'stage' ? 'Choose what has happened' : 'Choose the milestone'
-          const moment = readMoment(body, 'at', 'the date it happened', services.clock())
-          if (moment.error) fields['at-day'] = moment.error
-          try {
-            if (Object.keys(fields).length > 0) throw new InvalidInputError(fields)
-            const at = moment.at as Date
-            if (kind === 'stage') {
-              if (!OFFERED_MOVES.includes(event as StageEvent))
-                throw new InvalidInputError({ event: 'Choose what has happened' })
-              await services.cases.move(ctx, caseId, Number(fieldText(body, 'version')), event as StageEvent, at)
-            } else {
-              await services.cases.recordMilestone(ctx, caseId, event as CaseEventType, at)
-            }
-            req.session.flash = { type: 'success', text: `Recorded: ${CASE_EVENTS[event as CaseEventType] ?? event}.` }
-            res.redirect(303, `/cases/${caseId}`)
-          } catch (error) {
-            if (error instanceof ConflictError) {
-              return form(
-                req,
-                res,
-                kind,
-                { errors: formErrors({ event: error.message }), answers: keptAnswers(body) },
-                409,
-              )
-            }
-            if (!(error instanceof InvalidInputError)) throw error
-            const shown = Object.fromEntries(
-              Object.entries(error.fields).map(([k, v]) => [k === 'at' ? 'at-day' : k, v]),
-            )
-            await form(req, res, kind, { errors: formErrors(shown), answers: keptAnswers(body) }, 400)
+  return [
+    {
+      method: 'get',
+      path: '/cases/:caseId/stage',
+      access: 'cases:work',
+      handler: caseHandler((req, res) => form(req, res)),
+    },
+    {
+      method: 'post',
+      path: '/cases/:caseId/stage',
+      access: 'cases:work',
+      handler: caseHandler(async (req, res) => {
+        const ctx = requestContext(req, res)
+        const body = req.body as FormBody
+        const caseId = String(req.params.caseId)
+        const moment = readMoment(body, 'at', 'the date support started', services.clock())
+        try {
+          if (moment.error) throw new InvalidInputError({ at: moment.error })
+          await services.cases.move(
+            ctx,
+            caseId,
+            Number(fieldText(body, 'version')),
+            'support-started',
+            moment.at as Date,
+          )
+          req.session.flash = { type: 'success', text: 'Recorded: support started.' }
+          res.redirect(303, `/cases/${caseId}`)
+        } catch (error) {
+          if (error instanceof ConflictError) {
+            return form(req, res, { errors: formErrors({ 'at-day': error.message }), answers: keptAnswers(body) }, 409)
           }
-        }),
-      },
-    )
-  }
-  return routes
+          if (!(error instanceof InvalidInputError)) throw error
+          const shown = Object.fromEntries(
+            Object.entries(error.fields).map(([k, v]) => [k === 'at' || k === 'event' ? 'at-day' : k, v]),
+          )
+          await form(req, res, { errors: formErrors(shown), answers: keptAnswers(body) }, 400)
+        }
+      }),
+    },
+  ]
 }
