@@ -1,20 +1,21 @@
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config.ts'
+import { type Config, ConfigError, loadConfig } from '../config.ts'
 import { createDatabase, type Database, errorSummary } from '../db/client.ts'
 import { DataDirLockedError } from '../db/lock.ts'
 import { authority } from '../db/schema/index.ts'
 import { parseRole, ROLES } from '../domain/access.ts'
 import { formatDateTime } from '../domain/dates.ts'
 import { createLogger } from '../logger.ts'
-import { loadProgrammeLibrary, PROGRAMMES_DIR } from '../programmes/library.ts'
+import { loadProgrammeLibrary, PROGRAMMES_DIR, type ProgrammeLibrary } from '../programmes/library.ts'
 import { newTokenSchema } from '../services/apiTokens.ts'
 import { verifyAuditChain } from '../services/audit.ts'
 import type { RequestContext } from '../services/context.ts'
 import { InvalidInputError, NotFoundError } from '../services/errors.ts'
-import { createServices, type Services } from '../services/index.ts'
+import { createServices, type Services, shippedProgrammes } from '../services/index.ts'
 import { newPasswordSchema } from '../services/passwords.ts'
 import { authorityNameSchema } from '../services/setup.ts'
 import { newUserSchema } from '../services/users.ts'
+import { DemoRefused, runDemo } from './demo.ts'
 import { PROGRAMMES_USAGE, runProgrammesCommand } from './programmes.ts'
 
 /**
@@ -34,6 +35,10 @@ const USAGE = `Usage: npm run hearth -- <command> [options]
   tokens list --email E                list E's tokens
   tokens revoke --email E --id ID      revoke one of E's tokens
   audit verify                         check every authority's audit hash chain
+  demo [--seed N] [--authority ID] [--force]
+                                       fill an authority with invented families at every stage of
+                                       every service (refused in production unless --force); a
+                                       second run changes nothing
 ${PROGRAMMES_USAGE}`
 
 export class UsageError extends Error {}
@@ -78,13 +83,57 @@ function cliContext(authorityId: string): RequestContext {
   return { actor: { type: 'cli', authorityId } }
 }
 
+async function demo(
+  argv: string[],
+  services: Services,
+  setting: { config: Config; library: ProgrammeLibrary },
+  io: Io,
+) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { seed: { type: 'string' }, authority: { type: 'string' }, force: { type: 'boolean' } },
+    strict: true,
+  })
+  const seed = values.seed === undefined ? 1 : Number(values.seed)
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a whole number, like 7')
+  if (values.authority !== undefined) await resolveAuthority(services.database, values)
+  io.err('Adding the demo families…')
+  try {
+    const result = await runDemo(
+      services.database,
+      setting.config,
+      setting.library,
+      { seed, force: values.force === true, ...(values.authority ? { authorityId: values.authority } : {}) },
+      io,
+    )
+    if (!result.created) {
+      io.err('This authority already has the demo families: nothing was changed.')
+      return
+    }
+    io.err(`Added ${result.families} invented families to every stage of every service.`)
+    io.err('Sign in with any of these accounts, all with the password printed below:')
+    for (const user of result.users) io.err(`  ${user.email}  (${user.name})`)
+    io.out(result.password as string)
+  } catch (error) {
+    if (error instanceof DemoRefused) throw new UsageError(error.message)
+    throw error
+  }
+}
+
 async function findUser(services: Services, email: string) {
   const found = await services.auth.findByEmail(email)
   if (!found) throw new UsageError(`No user has the email address given`)
   return { authorityId: found.authority_id, userId: found.user_id }
 }
 
-export async function runCli(argv: string[], services: Services, publicUrl: string, io: Io): Promise<void> {
+export async function runCli(
+  argv: string[],
+  services: Services,
+  publicUrl: string,
+  io: Io,
+  setting: { config: Config; library: ProgrammeLibrary } = { config: loadConfig(), library: shippedProgrammes() },
+): Promise<void> {
+  if (argv[0] === 'demo') return demo(argv.slice(1), services, setting, io)
   const [group, action, ...rest] = argv
   const { values } = parseArgs({
     args: rest,
@@ -214,18 +263,18 @@ async function main() {
     dataDir: config.DATABASE_URL ? undefined : config.HEARTH_DATA_DIR,
     logger,
   })
+  const library = loadProgrammeLibrary(config.HEARTH_PROGRAMMES_DIR ?? PROGRAMMES_DIR)
   try {
     await runCli(
       process.argv.slice(2),
-      createServices(database, () => new Date(), config, {
-        library: loadProgrammeLibrary(config.HEARTH_PROGRAMMES_DIR ?? PROGRAMMES_DIR),
-      }),
+      createServices(database, () => new Date(), config, { library }),
       config.publicUrl,
       {
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),
         readStdin,
       },
+      { config, library },
     )
   } finally {
     await database.close()
