@@ -14,7 +14,7 @@ export interface ApiRoute<
   B extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
 > {
-  method: 'get' | 'post' | 'patch' | 'delete'
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
   /** Express form, e.g. /users/:userId */
   path: string
   access: Access

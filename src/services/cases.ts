@@ -15,7 +15,6 @@ import {
   type StageEvent,
 } from '../domain/lifecycle.ts'
 import type { Programme } from '../domain/programme/schema.ts'
-import { CASE_EVENTS, type CaseEventType } from '../domain/programme/vocabulary.ts'
 import type { AuditLog } from './audit.ts'
 import type { CaseChild, CaseRow, CaseState, Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
@@ -100,33 +99,6 @@ export interface Caseload {
   coWorkerCases: number
   cap?: number
   overCap: boolean
-}
-
-/** Events a worker records directly: the programme's milestones that no other record makes happen. */
-const DERIVED_EVENTS: CaseEventType[] = [
-  'referral-received',
-  'case-discussion',
-  'accepted',
-  'allocated',
-  'first-home-visit',
-  'crisis-plan-agreed',
-  'assessment-completed',
-  'pre-birth-assessment-completed',
-  'plan-agreed',
-  'review',
-  'intervention-report-sent',
-  'closure-meeting',
-  'support-started',
-  'further-cycle-started',
-  'step-down-started',
-  'closed',
-]
-
-export function milestonesOf(programme: Programme): CaseEventType[] {
-  const used = new Set<CaseEventType>()
-  for (const t of programme.timescales) for (const e of [...t.from, ...t.metBy]) used.add(e)
-  for (const p of programme.phases) used.add(p.startsWith)
-  return [...used].filter((e) => !DERIVED_EVENTS.includes(e))
 }
 
 export function createCaseService(
@@ -303,7 +275,6 @@ export function createCaseService(
   }
 
   /** A moment something happened on a case: not in the future, not before the day it opened (and on that day, not before it opened). */
-  const whenOnCase = (row: CaseRow, at: Date) => casework.onCase(row, at)
   const bumpVersion = casework.bump
 
   const service = {
@@ -619,37 +590,6 @@ export function createCaseService(
         const row = await casework.load(tx, ctx, caseId)
         if (row.version !== version) throw new ConflictError()
         return casework.advance(tx, ctx, row, event, at, calendar)
-      })
-    },
-
-    /** Records a milestone the programme counts time from or by (a crisis plan agreed, say). Once each. */
-    async recordMilestone(ctx: RequestContext, caseId: string, type: CaseEventType, at: Date) {
-      const authorityId = ctx.actor.authorityId
-      const calendar = await programmes.calendar(ctx)
-      return database.withTenant(authorityId, async (tx) => {
-        const row = await casework.load(tx, ctx, caseId)
-        const programme = casework.programmeOf(row)
-        if (!milestonesOf(programme).includes(type)) {
-          throw new InvalidInputError({ type: `Choose one of the milestones ${programme.name} counts` })
-        }
-        if (row.status === 'closed' && type !== 'intervention-report-sent') {
-          throw new InvalidInputError({ type: 'The case is closed' })
-        }
-        at = whenOnCase(row, at)
-        const events = await casework.events(tx, authorityId, caseId)
-        if (events.some((e) => e.type === type)) {
-          throw new InvalidInputError({ type: `${CASE_EVENTS[type]} is already recorded` })
-        }
-        await casework.event(tx, ctx, caseId, type, at)
-        await casework.chronicle(tx, ctx, caseId, {
-          occurredOn: londonDate(at),
-          headline: CASE_EVENTS[type],
-          category: 'plan',
-          origin: 'hearth',
-          originType: 'milestone',
-        })
-        await casework.audit(tx, ctx, caseId, 'create', 'case-event', caseId, { type })
-        await casework.refresh(tx, ctx, row, calendar)
       })
     },
 

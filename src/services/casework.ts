@@ -465,8 +465,12 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
             ),
           )
         }
-        list.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
-        result.set(row.id, { events: own, deadlines: list, engagement: seen, next: nextDeadline(list) })
+        // Once a case is closed, what was never met is no longer due: only what closure starts
+        // (the intervention report, the follow-ups) stays, beside the history of what was met.
+        const closed = kit.stageOf(row) === 'closed'
+        const kept = closed ? list.filter((d) => d.metAt || d.anchor.type === 'closed') : list
+        kept.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+        result.set(row.id, { events: own, deadlines: kept, engagement: seen, next: nextDeadline(kept) })
       }
       return result
     },

@@ -127,6 +127,37 @@ before(async () => {
       category: 'other',
     })
   ).id
+  params.planId = (await app.services.plans.start(managerCtx, params.caseId, 'family-action')).id
+  const planGoal = await app.services.plans.saveGoal(managerCtx, params.caseId, params.planId, 1, null, {
+    need: 'Synthetic',
+    outcome: 'Synthetic',
+  })
+  params.goalId = planGoal.goalId
+  params.actionId = (
+    await app.services.plans.saveAction(managerCtx, params.caseId, params.planId, planGoal.version, null, {
+      goalId: planGoal.goalId,
+      what: 'Synthetic',
+      who: 'Synthetic',
+    })
+  ).actionId
+  params.reviewId = (
+    await app.services.reviews.record(managerCtx, params.caseId, {
+      heldOn: app.services.cases.isoToday(),
+      attendees: { participants: ['family', 'key-worker'] },
+      decision: 'continue',
+    })
+  ).id
+  // Closure (last: it closes the case): proposed, signed off, and its 3-month follow-up.
+  const closing = await app.services.closures.overview(managerCtx, params.caseId)
+  const proposed = await app.services.closures.propose(managerCtx, params.caseId, {
+    closedOn: app.services.closures.isoToday(),
+    reason: 'Synthetic: goals met.',
+    destinationId: 'remains-at-home',
+    outcomes: [{ headline: 5, result: 'improved', evidence: 'Synthetic.' }],
+    children: closing.children.map((c) => ({ personId: c.personId, livingAtHome: true })),
+  })
+  await app.services.closures.signOff(managerCtx, params.caseId, proposed.version)
+  params.followUpId = (await app.services.closures.followUps(managerCtx, params.caseId))[0]?.id as string
 })
 after(() => app.close())
 

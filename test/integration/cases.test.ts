@@ -138,20 +138,15 @@ describe('deadlines follow each programme’s rules', () => {
     await app.services.cases.move(team.worker, caseId, await version(caseId), 'support-started', now)
     assert.equal((await app.services.cases.open(team.worker, caseId)).phase?.phase.id, 'early-help-assessment')
     later(30 * DAY)
-    await app.services.cases.recordMilestone(team.worker, caseId, 'pre-birth-assessment-completed', now)
+    await app.services.reviews.recordPreBirthOutcome(team.worker, caseId, {
+      decidedOn: londonDate(now),
+      outcome: 'child-remains',
+    })
     const opened = await app.services.cases.open(team.worker, caseId)
     assert.equal(opened.phase?.phase.id, 'intensive-support')
     assert.equal(opened.phase?.ofWeeks, 104)
+    assert.equal(opened.pathwayName, 'Child remains with the family')
     assert.equal((await deadline(caseId, 'end-of-support'))?.dueDate, '2028-12-19')
-    await assert.rejects(
-      app.services.cases.recordMilestone(team.worker, caseId, 'pre-birth-assessment-completed', now),
-      (e: unknown) => e instanceof InvalidInputError && /already recorded/.test(e.fields.type ?? ''),
-    )
-    await assert.rejects(
-      app.services.cases.recordMilestone(team.worker, caseId, 'crisis-plan-agreed', now),
-      (e: unknown) => e instanceof InvalidInputError && 'type' in e.fields,
-      'a milestone of another programme is refused',
-    )
   })
 })
 

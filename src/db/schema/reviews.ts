@@ -62,7 +62,7 @@ export const closure = pgTable(
     reason: text('reason').notNull(),
     /** A destination from the programme, or one every programme has (withdrew consent, moved away). */
     destinationId: text('destination_id').notNull(),
-    /** Per headline need: [{ headline: 5, result: improved | sustained | not-improved, evidence }]. */
+    /** Per headline need: [{ headline: 5, result: improved | sustained | no-change | worse, evidence }]. */
     outcomes: jsonb('outcomes').notNull().default([]),
     /** Each child: [{ personId, livingAtHome }]. */
     children: jsonb('children').notNull().default([]),
