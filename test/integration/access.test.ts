@@ -147,6 +147,14 @@ before(async () => {
       decision: 'continue',
     })
   ).id
+  params.onwardReferralId = (
+    await app.services.onwardReferrals.record(managerCtx, params.caseId, {
+      agency: 'Synthetic Agency',
+      reason: 'Synthetic.',
+      sentOn: app.services.cases.isoToday(),
+      basis: 'consent',
+    })
+  ).id
   // Closure (last: it closes the case): proposed, signed off, and its 3-month follow-up.
   const closing = await app.services.closures.overview(managerCtx, params.caseId)
   const proposed = await app.services.closures.propose(managerCtx, params.caseId, {
@@ -191,6 +199,9 @@ describe('page routes', () => {
   })
 
   test('each role gets what its permissions allow, and nothing else', async () => {
+    // The sample case is Derbyshire's, which has no pre-birth assessment (that is STARS's):
+    // its page is not found for everyone who may work on cases, as it should be.
+    const notOffered = new Set(['/cases/:caseId/pre-birth-outcome'])
     const routes = pageRoutes(app.services, app.config).filter((r) => r.path !== '/sign-out')
     const failures: string[] = []
     for (const role of ROLES) {
@@ -204,7 +215,10 @@ describe('page routes', () => {
           ? response.status < 500 &&
             response.status !== 403 &&
             response.status !== 401 &&
-            (route.method === 'post' || route.access === 'public' || response.status < 400)
+            (route.method === 'post' ||
+              route.access === 'public' ||
+              response.status < 400 ||
+              (notOffered.has(route.path) && response.status === 404))
           : response.status === 403
         if (!ok) failures.push(`${role} ${route.method.toUpperCase()} ${route.path} → ${response.status}`)
       }

@@ -341,7 +341,8 @@ export function progressRoutes(services: Services): PageRoute[] {
       handler: caseHandler(async (req, res) => {
         const view = await services.progress.progress(requestContext(req, res), String(req.params.caseId))
         const measure = measureOf(view, query(req, 'measure'))
-        if (!measure) return res.status(404).render('errors/404.njk')
+        // Which measure is chosen on the Progress page, where each has its own link.
+        if (!measure) return res.redirect(303, `${base(req)}/progress`)
         const link = asked(req, MEASURE_OCCASIONS, view)
         // Once the case is closed, a reading can only be a follow-up.
         if (view.closed) link.occasion = 'follow-up'
