@@ -12,6 +12,7 @@ import {
   type CaseSort,
   externalContactSchema,
 } from '../../services/cases.ts'
+import type { RequestContext } from '../../services/context.ts'
 import { ConflictError, InvalidInputError } from '../../services/errors.ts'
 import type { Services } from '../../services/index.ts'
 import { requestContext } from '../context.ts'
@@ -19,7 +20,7 @@ import { readDateInput } from '../dateInput.ts'
 import { type FormBody, fieldText, formErrors, keptAnswers } from '../forms.ts'
 import { listPages, pageNumber } from '../pagination.ts'
 import type { PageRoute } from '../routing.ts'
-import { caseHandler, caseLocals, renderCasePage } from './shell.ts'
+import { caseHandler, caseLocals, renderCasePage, type Shell } from './shell.ts'
 
 /** Case lists, a case's overview, allocation, starting support, my work, and the access log. */
 
@@ -49,6 +50,42 @@ export function readMoment(body: FormBody, name: string, label: string, now: Dat
   if (time && !match) return { error: 'Enter a time like 14:30' }
   if (!match && date.value === londonDate(now)) return { at: now }
   return { at: londonMoment(date.value as string, match ? Number(match[1]) : 12, match ? Number(match[2]) : 0) }
+}
+
+/**
+ * The work so far, for the overview: each plan and where it stands, the next review (and STARS's
+ * pre-birth outcome while it is awaited), the distance travelled on each goal, referrals to other
+ * agencies still waiting, and closure: proposed, or signed off with its follow-ups.
+ */
+async function workSoFar(services: Services, ctx: RequestContext, shell: Shell) {
+  const caseId = shell.row.id
+  const [plans, progress, referrals, closure, preBirth] = [
+    await services.plans.list(ctx, caseId),
+    await services.progress.summary(ctx, caseId),
+    await services.onwardReferrals.list(ctx, caseId),
+    await services.closures.overview(ctx, caseId),
+    await services.reviews.preBirth(ctx, caseId),
+  ]
+  const planLine = (line: typeof plans.family, name: string) => ({
+    name,
+    inForce: line.inForce,
+    draft: line.draft,
+  })
+  return {
+    plans: [
+      ...(plans.offers.crisis ? [planLine(plans.crisis, 'Crisis intervention plan')] : []),
+      planLine(plans.family, plans.offers.plan.name),
+    ],
+    nextReview: shell.state.deadlines.find(
+      (d) => d.kind === 'review' && (d.status === 'overdue' || d.status === 'due-soon' || d.status === 'not-yet-due'),
+    ),
+    preBirth: preBirth.offered && !preBirth.recorded ? preBirth : undefined,
+    goals: progress.goals,
+    referralsWaiting: referrals.filter((r) => r.state !== 'responded'),
+    referralsOverdue: referrals.filter((r) => r.state === 'overdue').length,
+    closure: closure.closure,
+    nextFollowUp: closure.followUps.find((f) => !f.doneOn),
+  }
 }
 
 export function caseRoutes(services: Services): PageRoute[] {
@@ -230,6 +267,7 @@ export function caseRoutes(services: Services): PageRoute[] {
             ? (await services.cases.caseloads(ctx, shell.programme.id)).find((c) => c.userId === shell.keyWorker?.id)
             : undefined
         const gaps = await services.network.gaps(ctx, shell.row.id)
+        const work = await workSoFar(services, ctx, shell)
         const engagement = shell.state.engagement
         res.render('cases/views/overview.njk', {
           ...caseLocals(res, shell),
@@ -251,6 +289,7 @@ export function caseRoutes(services: Services): PageRoute[] {
           childrenOverdue: engagement.deadline?.status === 'overdue' ? engagement.deadline : undefined,
           engagementRule: shell.programme.engagement,
           canStartSupport: shell.nextEvents.includes('support-started'),
+          work,
         })
       }),
     },
