@@ -40,6 +40,7 @@ import type { CaseGoal, CaseRow, Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
 import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
+import { scalingRecorder } from './progress.ts'
 
 /**
  * Reviews of the work with a family, on the programme's schedule (Staying Together's weeks 3, 6,
@@ -230,6 +231,7 @@ export function createReviewService(
   casework: Casework,
 ) {
   const today = () => londonDate(clock())
+  const recordScaling = scalingRecorder(casework, clock)
 
   async function extensionsOf(tx: Tx, row: CaseRow) {
     return (await casework.events(tx, row.authorityId, row.id)).filter((e) => e.type === 'further-cycle-started').length
@@ -631,21 +633,13 @@ export function createReviewService(
         // Only a scheduled review meets the schedule: one held at another time must not count as the next.
         if (p.data.scheduledId) await casework.event(tx, ctx, caseId, 'review', p.at, id)
         if (p.scaling.length > 0) {
-          await tx.insert(scalingScore).values(
-            p.scaling.map((s) => ({
-              authorityId,
-              caseId,
-              id: randomUUID(),
-              goalId: s.goalId,
-              askedOn: p.data.heldOn,
-              occasion: 'review',
-              reviewId: id,
-              familyScore: s.family,
-              workerScore: s.worker,
-              recordedBy: recorder(ctx),
-              recordedAt: clock(),
-            })),
-          )
+          // Written as the Progress tab writes them, so there is one way scores are kept.
+          await recordScaling(tx, ctx, caseId, {
+            askedOn: p.data.heldOn,
+            occasion: 'review',
+            reviewId: id,
+            scores: p.scaling.map((s) => ({ goalId: s.goalId, familyScore: s.family, workerScore: s.worker })),
+          })
         }
         await decide(tx, ctx, row, p, id, calendar)
         const name = p.data.scheduledId ? scheduledReviewName(p.data.scheduledId) : 'Review'

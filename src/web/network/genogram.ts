@@ -1,3 +1,4 @@
+import { escapeXml } from '../../domain/chart.ts'
 import { formatIsoDate, type IsoDate } from '../../domain/isoDate.ts'
 import {
   ageOn,
@@ -16,15 +17,6 @@ import {
  * Everything that comes from a person's record is escaped. The picture is an image with a
  * title and description; the page gives the same facts as text beside it.
  */
-
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-}
 
 const INK = '#0b0c0c'
 const GREY = '#505a5f'
