@@ -389,10 +389,13 @@ export function planRoutes(services: Services): PageRoute[] {
       path: '/cases/:caseId/plan',
       access: 'cases:work',
       handler: caseHandler(async (req, res) => {
-        const plans = await services.plans.list(requestContext(req, res), String(req.params.caseId))
+        const ctx = requestContext(req, res)
+        const plans = await services.plans.list(ctx, String(req.params.caseId))
+        const referrals = await services.onwardReferrals.list(ctx, String(req.params.caseId))
         const family = plans.family.inForce ?? plans.family.draft
         await render(req, res, 'plan', 'Plan', {
           plans,
+          referrals,
           supportPackage: family ? supportPackage(family.actions, plans.offers.catalogue) : [],
         })
       }),
