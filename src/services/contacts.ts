@@ -67,6 +67,8 @@ export const contactInputSchema = z
       .optional()
       .transform((v) => v || undefined),
     children: z.array(childSeenSchema).default([]),
+    /** Goals of the family's current plan the contact worked on. */
+    goalIds: z.array(z.uuid()).max(50).default([]),
     note: z
       .string({ error: 'Enter the note' })
       .trim()
@@ -212,6 +214,8 @@ export function createContactService(
     if (new Set(data.children.map((c) => c.personId)).size !== data.children.length) {
       problems.children = 'Answer once for each child'
     }
+    const goals = new Set((await casework.goals(tx, ctx.actor.authorityId, row.id)).map((g) => g.id))
+    if (data.goalIds.some((id) => !goals.has(id))) problems.goalIds = 'Choose goals from the family’s current plan'
     const workerId = data.workerId ?? actorId(ctx)
     const [worker] = await tx
       .select({ id: appUser.id, role: appUser.role, deactivatedAt: appUser.deactivatedAt })
@@ -376,7 +380,7 @@ export function createContactService(
             presentOthers: data.presentOthers ?? null,
             children: data.children,
             note: data.note,
-            goalIds: [],
+            goalIds: [...new Set(data.goalIds)],
             significant: data.significant,
             headline: data.significant ? (data.headline ?? null) : null,
             recordedBy: actorId(ctx),
@@ -496,6 +500,10 @@ export function createContactService(
           savedAt: row.updatedAt ?? row.recordedAt,
           people,
           personNames: Object.fromEntries(people.map((p) => [p.personId, p.name])) as Record<string, string>,
+          /** The plan goals the contact worked on, in the plan's words (a goal since dropped is left out). */
+          goals: (await casework.goals(tx, authorityId, caseId)).filter((g) =>
+            (row.goalIds as string[]).includes(g.id),
+          ),
           revisions: revisions.map((r) => ({
             version: r.version,
             snapshot: r.snapshot as ContactSnapshot,
@@ -549,6 +557,7 @@ export function createContactService(
             presentOthers: data.presentOthers ?? null,
             children: data.children,
             note: data.note,
+            goalIds: [...new Set(data.goalIds)],
             significant: data.significant,
             headline: data.significant ? (data.headline ?? null) : null,
             updatedBy: me,
@@ -589,7 +598,7 @@ export function createContactService(
       })
     },
 
-    /** What the contact form offers: the case's people and children, and the workers who can be named. */
+    /** What the contact form offers: the case's people and children, the workers who can be named, and the plan's goals. */
     async formOptions(ctx: RequestContext, caseId: string) {
       const authorityId = ctx.actor.authorityId
       return database.withTenant(authorityId, async (tx) => {
@@ -612,6 +621,7 @@ export function createContactService(
           people,
           children: people.filter((p) => p.role === 'child'),
           workers,
+          goals: await casework.goals(tx, authorityId, caseId),
         }
       })
     },

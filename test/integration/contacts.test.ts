@@ -10,6 +10,7 @@ import { callApi } from '../helpers/api.ts'
 import { addUser, setUpAuthority, startTestApp, type TestApp } from '../helpers/app.ts'
 import { caseworkTeam, openCase, userCtx } from '../helpers/cases.ts'
 import { WebClient } from '../helpers/client.ts'
+import { agreedPlan } from '../helpers/progress.ts'
 
 /**
  * Contacts and case notes: recording visits (attempts too), the deadlines they meet, the
@@ -377,6 +378,39 @@ describe('the pages', () => {
     await worker.signIn(team.people.worker.email, team.people.worker.password)
     colleague = new WebClient(app.baseUrl)
     await colleague.signIn(team.people.colleague.email, team.people.colleague.password)
+  })
+
+  test('a contact names the goals of the family’s plan it worked on; a goal from elsewhere is refused', async () => {
+    const caseId = await allocatedCase('lewisham-safer-stronger')
+    const other = await allocatedCase('lewisham-safer-stronger')
+    const { goalIds } = await agreedPlan(app.services, authorityId, caseId, team.people.worker.id, [
+      { need: 'Synthetic: mornings are a rush', outcome: 'Synthetic: calm mornings before school' },
+      { need: 'Synthetic: rent arrears', outcome: 'Synthetic: a plan for the rent' },
+    ])
+    const { goalIds: elsewhere } = await agreedPlan(app.services, authorityId, other, team.people.worker.id, [
+      { need: 'Synthetic', outcome: 'Synthetic: another family’s goal' },
+    ])
+    const options = await app.services.contacts.formOptions(team.worker, caseId)
+    assert.deepEqual(
+      options.goals.map((g) => g.outcome),
+      ['Synthetic: calm mornings before school', 'Synthetic: a plan for the rent'],
+    )
+    await assert.rejects(
+      app.services.contacts.record(team.worker, caseId, visit({ goalIds: [elsewhere[0] as string] })),
+      (e: unknown) => e instanceof InvalidInputError && /current plan/.test(e.fields.goalIds ?? ''),
+    )
+    const { id } = await app.services.contacts.record(team.worker, caseId, visit({ goalIds: [goalIds[0] as string] }))
+    const recorded = await app.services.contacts.get(team.worker, caseId, id)
+    assert.deepEqual(
+      recorded.goals.map((g) => g.outcome),
+      ['Synthetic: calm mornings before school'],
+    )
+    const page = await (await worker.get(`/cases/${caseId}/contacts/${id}`)).text()
+    assert.match(page, /Goals worked on/)
+    assert.match(page, /Synthetic: calm mornings before school/)
+    const form = await (await worker.get(`/cases/${caseId}/contacts/new`)).text()
+    assert.match(form, /Goals worked on \(optional\)/)
+    assert.match(form, new RegExp(`value="${goalIds[1]}"`))
   })
 
   test('recording a contact: each child seen, who was there, and the worker defaulting to me', async () => {

@@ -43,7 +43,7 @@ type Answers = Record<string, string | string[] | undefined>
 const FIELD_ORDER = ['form', 'date-day', 'time', 'type', 'outcome', 'workerId', 'present', 'presentOthers', 'children']
 
 function orderErrors(fields: Record<string, string>, childIds: string[]) {
-  const order = [...FIELD_ORDER, ...childIds.map((id) => `child-${id}`), 'note', 'significant', 'headline']
+  const order = [...FIELD_ORDER, ...childIds.map((id) => `child-${id}`), 'goalIds', 'note', 'significant', 'headline']
   const sorted: Record<string, string> = {}
   for (const name of order) if (fields[name]) sorted[name] = fields[name]
   for (const [name, text] of Object.entries(fields)) sorted[name] ??= text
@@ -81,6 +81,7 @@ function answersOf(body: FormBody, options: FormOptions): Answers {
   }
   for (const child of options.children) answers[`child-${child.personId}`] = fieldText(body, `child-${child.personId}`)
   answers.present = fieldList(body, 'present')
+  answers.goalIds = fieldList(body, 'goalIds')
   return answers
 }
 
@@ -104,6 +105,7 @@ function answersOfContact(row: ContactRow): Answers {
     answers[`child-${child.personId}`] = sightingOf(child)
   }
   answers.present = row.present as string[]
+  answers.goalIds = row.goalIds as string[]
   return answers
 }
 
@@ -130,6 +132,7 @@ function readForm(body: FormBody, options: FormOptions): { input?: ContactInput;
     present: fieldList(body, 'present').filter(isUuid),
     presentOthers: fieldText(body, 'presentOthers'),
     children,
+    goalIds: fieldList(body, 'goalIds').filter(isUuid),
     note: typeof body.note === 'string' ? body.note : '',
     significant: fieldText(body, 'significant') === 'yes',
     headline: fieldText(body, 'headline'),
