@@ -6,7 +6,7 @@ import { caseConsultation, caseFormulation, chronologyEntry } from '../db/schema
 import { type IsoDate, isIsoDate, londonDate } from '../domain/isoDate.ts'
 import type { AuditLog } from './audit.ts'
 import type { CaseRow, Casework } from './casework.ts'
-import type { Clock, RequestContext } from './context.ts'
+import { type Clock, type RequestContext, recorderOf } from './context.ts'
 import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
 
@@ -299,7 +299,7 @@ export function createConsultationService(
     return database.withTenant(authorityId, async (tx) => {
       await openFor(tx, ctx, caseId, kind)
       const id = randomUUID()
-      await insert(tx, { authorityId, caseId, id, recordedBy: recorder(ctx), recordedAt: clock() })
+      await insert(tx, { authorityId, caseId, id, recordedBy: recorderOf(ctx), recordedAt: clock() })
       await casework.chronicle(tx, ctx, caseId, {
         occurredOn: on,
         headline: KIND[kind].headline,
@@ -329,7 +329,7 @@ export function createConsultationService(
     const authorityId = ctx.actor.authorityId
     return database.withTenant(authorityId, async (tx) => {
       await openFor(tx, ctx, caseId, kind)
-      const updated = await update(tx, authorityId, { updatedBy: recorder(ctx), updatedAt: clock() })
+      const updated = await update(tx, authorityId, { updatedBy: recorderOf(ctx), updatedAt: clock() })
       if (!updated) throw new ConflictError(`This ${kind} was changed by someone else since you opened it.`)
       await moveChronicle(tx, authorityId, caseId, kind, id, on)
       await casework.audit(tx, ctx, caseId, 'update', KIND[kind].recordType, id, { version: updated.version })
@@ -463,13 +463,6 @@ export function createConsultationService(
 
     isoToday: today,
   }
-}
-
-/** Who recorded something when no person did (the command line, say). */
-const SYSTEM_USER = '00000000-0000-0000-0000-000000000000'
-
-function recorder(ctx: RequestContext): string {
-  return ctx.actor.userId ?? SYSTEM_USER
 }
 
 export type ConsultationService = ReturnType<typeof createConsultationService>

@@ -19,3 +19,11 @@ export interface RequestContext {
   /** The request id, carried into audit events and logs. */
   requestId?: string
 }
+
+/** Who recorded something when no person did (the command line, say): a fixed id, never a user's. */
+export const SYSTEM_USER = '00000000-0000-0000-0000-000000000000'
+
+/** The person to name as having recorded or changed something. */
+export function recorderOf(ctx: RequestContext): string {
+  return ctx.actor.userId ?? SYSTEM_USER
+}

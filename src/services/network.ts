@@ -30,7 +30,7 @@ import {
 } from '../domain/network.ts'
 import type { AuditLog } from './audit.ts'
 import type { CaseRow, Casework } from './casework.ts'
-import type { Clock, RequestContext } from './context.ts'
+import { type Clock, type RequestContext, recorderOf } from './context.ts'
 import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
 
@@ -225,8 +225,6 @@ function valid<S extends z.ZodType>(schema: S, raw: unknown, problems: Record<st
 }
 
 const CHILD_ROLES = ['child', 'unborn']
-/** Who recorded something when no person did (the command line, say). */
-const SYSTEM_USER = '00000000-0000-0000-0000-000000000000'
 
 export function createNetworkService(
   database: Database,
@@ -561,7 +559,7 @@ export function createNetworkService(
           toPersonId: input.toPersonId,
           kind: input.kind,
           note: input.note,
-          recordedBy: ctx.actor.userId ?? SYSTEM_USER,
+          recordedBy: recorderOf(ctx),
           recordedAt: clock(),
         })
         await casework.audit(tx, ctx, caseId, 'create', 'relationship', id, {
@@ -611,7 +609,7 @@ export function createNetworkService(
           decision: input.decision,
           decidedOn: input.decidedOn,
           how: input.how,
-          recordedBy: ctx.actor.userId ?? SYSTEM_USER,
+          recordedBy: recorderOf(ctx),
           recordedAt: clock(),
         })
         await casework.audit(tx, ctx, caseId, 'create', 'consent', id, {
@@ -719,7 +717,7 @@ export function createNetworkService(
           withConsent,
           lawfulReason: withConsent ? null : input.lawfulReason,
           reasonDetail: withConsent ? null : input.reasonDetail,
-          recordedBy: ctx.actor.userId ?? SYSTEM_USER,
+          recordedBy: recorderOf(ctx),
           recordedAt: clock(),
         })
         if (!withConsent) {

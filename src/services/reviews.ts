@@ -37,7 +37,7 @@ import {
 } from '../domain/reviews.ts'
 import type { AuditLog } from './audit.ts'
 import type { CaseGoal, CaseRow, Casework } from './casework.ts'
-import type { Clock, RequestContext } from './context.ts'
+import { type Clock, type RequestContext, recorderOf } from './context.ts'
 import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
 import type { ProgrammeService } from './programmes.ts'
 import { scalingRecorder } from './progress.ts'
@@ -214,9 +214,6 @@ export interface PreBirthStatus {
 }
 
 type ReviewRow = typeof review.$inferSelect
-
-const SYSTEM_USER = '00000000-0000-0000-0000-000000000000'
-const recorder = (ctx: RequestContext) => ctx.actor.userId ?? SYSTEM_USER
 
 function merge(into: Problems, error: unknown) {
   if (!(error instanceof InvalidInputError)) throw error
@@ -517,7 +514,7 @@ export function createReviewService(
         decidedOn: p.data.heldOn,
         reason: details.reason,
         reviewId: id,
-        recordedBy: recorder(ctx),
+        recordedBy: recorderOf(ctx),
         recordedAt: clock(),
       })
       const name = casework.programmeOf(row).pathways.find((x) => x.id === details.pathway)?.name ?? details.pathway
@@ -627,7 +624,7 @@ export function createReviewService(
           decision: p.data.decision,
           decisionDetails: p.details,
           missingAttendees: p.missing,
-          recordedBy: recorder(ctx),
+          recordedBy: recorderOf(ctx),
           recordedAt: clock(),
         })
         // Only a scheduled review meets the schedule: one held at another time must not count as the next.
@@ -703,7 +700,7 @@ export function createReviewService(
             familyView: data.familyView,
             summary: data.summary,
             missingAttendees: missing,
-            updatedBy: recorder(ctx),
+            updatedBy: recorderOf(ctx),
             updatedAt: clock(),
             version: sql`${review.version} + 1`,
           })
@@ -777,7 +774,7 @@ export function createReviewService(
           decidedOn: data.decidedOn,
           reason: data.note,
           reviewId: null,
-          recordedBy: recorder(ctx),
+          recordedBy: recorderOf(ctx),
           recordedAt: clock(),
         })
         await casework.event(tx, ctx, caseId, 'pre-birth-assessment-completed', at, id)
