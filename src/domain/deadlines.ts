@@ -1,5 +1,5 @@
 import type { Calendar } from './calendar.ts'
-import { addDays, addMonths, endOfLondonDay, type IsoDate, londonDate } from './isoDate.ts'
+import { addDays, addMonths, endOfLondonDay, type IsoDate, londonDate, startOfLondonDay } from './isoDate.ts'
 import type { Duration, Programme } from './programme/schema.ts'
 import { CASE_EVENTS, type CaseEventType, type Participant } from './programme/vocabulary.ts'
 
@@ -178,7 +178,8 @@ export function datedDeadline(
   now: Date,
 ): Deadline {
   const dueAt = endOfLondonDay(input.dueOn)
-  const soonFrom = endOfLondonDay(addDays(input.dueOn, -input.soonDays))
+  // Due soon from the start of the day `soonDays` before: a follow-up due on 1 July is due soon on 17 June.
+  const soonFrom = startOfLondonDay(addDays(input.dueOn, -input.soonDays))
   return {
     id: input.id,
     name: input.name,

@@ -281,17 +281,18 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
     },
 
     /**
-     * The goals of the case's current Family Action Plan (its latest edition, agreed or still a
-     * draft), in the plan's order; none before a plan is started.
+     * The goals of the case's current Family Action Plan: the edition in force (the latest agreed),
+     * or the draft while nothing has been agreed yet; none before a plan is started. A change being
+     * drafted does not count until the family agrees it.
      */
     async goals(tx: Tx, authorityId: string, caseId: string): Promise<CaseGoal[]> {
-      const [latest] = await tx
-        .select({ id: plan.id })
+      const editions = await tx
+        .select({ id: plan.id, status: plan.status })
         .from(plan)
         .where(and(eq(plan.authorityId, authorityId), eq(plan.caseId, caseId), eq(plan.kind, 'family-action')))
         .orderBy(desc(plan.edition))
-        .limit(1)
-      if (!latest) return []
+      const current = editions.find((e) => e.status === 'agreed') ?? editions.find((e) => e.status === 'draft')
+      if (!current) return []
       return tx
         .select({
           id: planGoal.id,
@@ -302,7 +303,7 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
           headlineOutcome: planGoal.headlineOutcome,
         })
         .from(planGoal)
-        .where(and(eq(planGoal.authorityId, authorityId), eq(planGoal.planId, latest.id)))
+        .where(and(eq(planGoal.authorityId, authorityId), eq(planGoal.planId, current.id)))
         .orderBy(asc(planGoal.position))
     },
 

@@ -72,7 +72,10 @@ const progressSchema = z
   .array(
     z.object({
       goalId: z.uuid().describe('A goal of the current plan (its id is kept across plan editions)'),
-      direction: z.enum(keysOf(PROGRESS_DIRECTIONS)).nullish().describe('better, same or worse'),
+      direction: z
+        .enum(keysOf(PROGRESS_DIRECTIONS), { error: 'Choose better, the same or worse' })
+        .nullish()
+        .describe('better, same or worse'),
       evidence: z.string().nullish().describe('What shows it; required with a direction'),
     }),
   )

@@ -359,16 +359,18 @@ describe('Lewisham: the Family Action Plan', () => {
       what: 'Meet the head of year together',
       who: 'Ade and the key worker',
     })
-    // The first goals now are those of the draft, for scaling and reviews.
-    const goals = await app.services.database.withTenant(authorityId, (tx) =>
-      createCasework(app.services.audit, () => now, app.services.programmes).goals(tx, authorityId, lewisham),
-    )
-    assert.equal(goals.length, 2)
+    // Until the family agrees the change, scaling and reviews keep to the goals in force.
+    const goalsNow = () =>
+      app.services.database.withTenant(authorityId, (tx) =>
+        createCasework(app.services.audit, () => now, app.services.programmes).goals(tx, authorityId, lewisham),
+      )
+    assert.equal((await goalsNow()).length, 1, 'a goal only in the draft is not scored yet')
 
     await app.services.plans.agree(team.worker, lewisham, secondId, withAction.version, {
       agreedOn: '2026-03-02',
       agreedWith: 'Ade and Robin',
     })
+    assert.equal((await goalsNow()).length, 2, 'once agreed, the new goal is one of the plan’s')
     const { plan: old } = await app.services.plans.get(team.worker, lewisham, plan.id)
     assert.equal(old.status, 'superseded')
     assert.equal(old.goals.length, 1, 'edition 1 is kept as it was')

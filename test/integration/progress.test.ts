@@ -551,7 +551,9 @@ describe('refusals', () => {
     assert.match(negativePage, /href="#occasion">A follow-up reading is recorded after the case has closed/)
     assert.match(negativePage, /href="#r0-count">The count must be a whole number 0 or more/)
 
-    assert.equal((await worker.get(measureForm(lewisham, 'sdq-total'))).status, 404, 'not one of Lewisham’s measures')
+    const unknown = await worker.get(measureForm(lewisham, 'sdq-total'))
+    assert.equal(unknown.status, 303, 'not one of Lewisham’s measures: back to the Progress page to choose')
+    assert.equal(unknown.headers.get('location'), progressPage(lewisham))
   })
 
   test('the API refuses a measure not the programme’s, a person not on the case, and keeps only what the kind holds', async () => {
