@@ -19,7 +19,7 @@ import type { Calendar } from '../domain/calendar.ts'
 import type { ChronologyCategory } from '../domain/chronology.ts'
 import { type ChildSeen, seesFamily } from '../domain/contacts.ts'
 import { type CaseEvent, type Deadline, datedDeadline, deadlines } from '../domain/deadlines.ts'
-import { formatIsoDate, type IsoDate, londonDate, londonMoment } from '../domain/isoDate.ts'
+import { endOfLondonDay, formatIsoDate, type IsoDate, londonDate, londonMoment } from '../domain/isoDate.ts'
 import {
   type CaseStage,
   type Engagement,
@@ -146,12 +146,20 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
 
     /**
      * The moment to record for something that happened on a day (a review held, a plan agreed):
-     * midday, or now if that is still to come today; checked as `onCase` checks it.
+     * midday, or just after anything already recorded later that day (a crisis plan agreed on the
+     * day of the 14:30 home visit comes after the visit), or now if that is still to come today;
+     * checked as `onCase` checks it.
      */
-    dayOnCase(row: CaseRow, day: IsoDate, field = 'at'): Date {
-      const midday = londonMoment(day, 12, 0)
+    async dayOnCase(tx: Tx, row: CaseRow, day: IsoDate, field = 'at'): Promise<Date> {
       const now = clock()
-      return kit.onCase(row, day === londonDate(now) && midday > now ? now : midday, field)
+      const sameDay = (await kit.events(tx, row.authorityId, row.id))
+        .map((e) => e.at.getTime())
+        .filter((t) => londonDate(new Date(t)) === day)
+      let at = londonMoment(day, 12, 0).getTime()
+      const latest = Math.max(...sameDay, Number.NEGATIVE_INFINITY)
+      if (latest >= at) at = Math.min(latest + 1000, endOfLondonDay(day).getTime())
+      if (day === londonDate(now) && at > now.getTime()) at = now.getTime()
+      return kit.onCase(row, new Date(at), field)
     },
 
     /** Changes the case row if nobody has changed it since `version` was read; otherwise a conflict. */

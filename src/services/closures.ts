@@ -407,10 +407,11 @@ export function createClosureService(
     for (const type of types) {
       const want = wanted.find((w) => w.type === type)
       const have = existing.filter((e) => e.type === type)
-      let at = want ? casework.dayOnCase(row, want.on) : undefined
-      if (at && want && closedAt && want.on >= data.closedOn && at < closedAt) at = closedAt
-      const same = at && have.length === 1 && have[0]?.at.getTime() === at.getTime()
+      // A step already recorded on the day asked for stays as it is.
+      const same = want && have.length === 1 && londonDate(have[0]?.at as Date) === want.on
       if (same) continue
+      let at = want ? await casework.dayOnCase(tx, row, want.on) : undefined
+      if (at && want && closedAt && want.on >= data.closedOn && at < closedAt) at = closedAt
       if (have.length > 0) {
         await tx.delete(caseEvent).where(
           and(
@@ -581,7 +582,7 @@ export function createClosureService(
         const data = dataOf(found)
         // The proposal is checked again: the family may have changed since it was written.
         valid(checkClosure(data, await rulesFor(tx, row)))
-        const at = casework.dayOnCase(row, data.closedOn, 'closedOn')
+        const at = await casework.dayOnCase(tx, row, data.closedOn, 'closedOn')
         await casework.advance(tx, ctx, row, 'closed', at, calendar, { event: 'form', at: 'closedOn' }, found.id)
         const [updated] = await tx
           .update(closure)

@@ -928,7 +928,7 @@ export function createPlanService(
         }
         throwIf(problems)
         const input = parsed.data as z.output<typeof agreeInputSchema>
-        const at = casework.dayOnCase(row, input.agreedOn, 'agreedOn')
+        const at = await casework.dayOnCase(tx, row, input.agreedOn, 'agreedOn')
         const next = await bump(tx, p, version, {
           status: 'agreed',
           agreedOn: input.agreedOn,

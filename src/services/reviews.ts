@@ -444,7 +444,7 @@ export function createReviewService(
     const stage = casework.stageOf(row)
     let at: Date | undefined
     try {
-      at = casework.dayOnCase(row, data.heldOn, 'heldOn')
+      at = await casework.dayOnCase(tx, row, data.heldOn, 'heldOn')
     } catch (error) {
       merge(problems, error)
     }
@@ -754,7 +754,7 @@ export function createReviewService(
         let at: Date | undefined
         if (typeof raw.decidedOn === 'string' && isIsoDate(raw.decidedOn)) {
           try {
-            at = casework.dayOnCase(row, raw.decidedOn, 'decidedOn')
+            at = await casework.dayOnCase(tx, row, raw.decidedOn, 'decidedOn')
             const started = (await casework.events(tx, authorityId, caseId)).find((e) => e.type === 'support-started')
             if (started && londonDate(at) < londonDate(started.at)) {
               problems.decidedOn = `The date must be on or after ${formatIsoDate(londonDate(started.at))}, when support started`

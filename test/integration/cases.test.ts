@@ -65,6 +65,34 @@ describe('deadlines follow each programme’s rules', () => {
     )
   })
 
+  test('Derby: a crisis plan agreed on the day of an afternoon home visit meets "within 5 days"', async () => {
+    now = new Date('2026-11-23T09:00:00Z')
+    const caseId = await openCase(app.services, team.manager, 'derby-staying-together')
+    await allocate(caseId)
+    now = new Date('2026-11-23T17:00:00Z')
+    await app.services.contacts.record(team.worker, caseId, {
+      occurredAt: new Date('2026-11-23T14:30:00Z'),
+      type: 'home-visit',
+      outcome: 'completed',
+      note: 'Synthetic: the first home visit, in the afternoon.',
+    })
+    const { id } = await app.services.plans.start(team.worker, caseId, 'crisis')
+    const { version: planVersion } = await app.services.plans.replace(team.worker, caseId, id, {
+      version: 1,
+      risks: 'Synthetic: arguments at bedtime.',
+      contactArrangements: 'Synthetic: the team’s phone, any time.',
+      actions: [{ what: 'Synthetic: a calm-down plan for bedtime', who: 'Key worker and Dana' }],
+    })
+    await app.services.plans.agree(team.worker, caseId, id, planVersion, {
+      agreedOn: '2026-11-23',
+      agreedWith: 'Dana Novak',
+    })
+    const crisis = await deadline(caseId, 'crisis-plan')
+    assert.equal(crisis?.status, 'met-on-time', 'agreed after the visit, the same day')
+    later(10 * DAY)
+    assert.equal((await deadline(caseId, 'crisis-plan'))?.status, 'met-on-time', 'and it stays met')
+  })
+
   test('Staying Together: reviews "during weeks three, six and nine, and then again at 12 weeks"', async () => {
     now = new Date('2026-11-23T10:00:00Z')
     const caseId = await openCase(app.services, team.manager, 'staying-together')
