@@ -90,13 +90,19 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
   }
 
   const kit = {
-    /** The case, if it exists and the actor may see it; otherwise "not found" (never "forbidden", which would say it exists). */
-    async load(tx: Tx, ctx: RequestContext, caseId: string): Promise<CaseRow> {
+    /**
+     * The case, if it exists and the actor may see it; otherwise "not found" (never "forbidden",
+     * which would say it exists). With `lock`, the case row is held until the transaction ends, so
+     * two changes that each check "is there one already?" (a second plan, a second review for
+     * the same week, a second closure) happen one after the other, never both at once.
+     */
+    async load(tx: Tx, ctx: RequestContext, caseId: string, options: { lock?: boolean } = {}): Promise<CaseRow> {
       const authorityId = ctx.actor.authorityId
-      const [row] = await tx
+      const query = tx
         .select()
         .from(familyCase)
         .where(and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, caseId)))
+      const [row] = options.lock ? await query.for('update') : await query
       if (!row) throw new NotFoundError('Case')
       if (ctx.actor.type === 'user' || ctx.actor.type === 'token') {
         const user = await actorUser(tx, ctx)

@@ -458,7 +458,7 @@ export function createClosureService(
   /** The case, open, for a worker to propose or change its closure. */
   async function openCase(tx: Tx, ctx: RequestContext, caseId: string) {
     allow(ctx, 'cases:work', 'Your role does not allow proposing a closure')
-    const row = await casework.load(tx, ctx, caseId)
+    const row = await casework.load(tx, ctx, caseId, { lock: true })
     if (row.status === 'closed') throw new InvalidInputError({ form: 'The case is closed: its closure is signed off' })
     return row
   }

@@ -317,7 +317,7 @@ export function createPlanService(
 
   /** The case, if it can still be changed. */
   async function openCase(tx: Tx, ctx: RequestContext, caseId: string): Promise<CaseRow> {
-    const row = await casework.load(tx, ctx, caseId)
+    const row = await casework.load(tx, ctx, caseId, { lock: true })
     if (row.status === 'closed') {
       throw new InvalidInputError({ form: 'The case is closed: its plans can no longer be changed' })
     }

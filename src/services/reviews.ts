@@ -250,7 +250,7 @@ export function createReviewService(
   }
 
   async function openForChange(tx: Tx, ctx: RequestContext, caseId: string) {
-    const row = await casework.load(tx, ctx, caseId)
+    const row = await casework.load(tx, ctx, caseId, { lock: true })
     if (casework.stageOf(row) === 'closed') {
       throw new InvalidInputError({ form: 'The case is closed: reviews can no longer be recorded or changed' })
     }

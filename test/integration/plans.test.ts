@@ -851,6 +851,25 @@ describe('the API', () => {
   })
 })
 
+describe('two workers at once', () => {
+  test('two "Start the plan" clicks at the same moment make one plan, and the other is told why', async () => {
+    const caseId = await openCase(app.services, team.manager, 'lewisham-safer-stronger')
+    const { row } = await app.services.cases.open(team.manager, caseId)
+    await app.services.cases.allocate(team.manager, caseId, {
+      keyWorkerId: team.people.worker.id,
+      version: row.version,
+    })
+    const results = await Promise.allSettled([
+      app.services.plans.start(team.worker, caseId, 'family-action'),
+      app.services.plans.start(team.worker, caseId, 'family-action'),
+    ])
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'exactly one plan is started')
+    const refused = results.find((r) => r.status === 'rejected')
+    assert.ok(refused && refused.reason instanceof InvalidInputError, 'the other is a clear refusal, not a crash')
+    assert.match(refused.reason.fields.kind ?? '', /already has/)
+  })
+})
+
 describe('a closed case', () => {
   test('keeps its plans to read, and refuses every change', async () => {
     const { row } = await app.services.cases.open(team.manager, derbyshire)
