@@ -169,6 +169,8 @@ export interface FamilyCopy {
   familyName: string
   /** False while the plan is still being written with the family. */
   agreed: boolean
+  /** A later plan, agreed since, has replaced this one. */
+  replaced: boolean
   agreedOn: IsoDate | null
   agreedWith: string | null
   summary: string | null
@@ -202,6 +204,7 @@ export function familyCopy(
     planName: names.planName,
     familyName: names.familyName,
     agreed,
+    replaced: plan.status === 'superseded',
     agreedOn: agreed ? plan.agreedOn : null,
     agreedWith: agreed ? plan.agreedWith : null,
     summary: plan.summary,

@@ -611,6 +611,32 @@ export function createPlanService(
     return [...byId.values()]
   }
 
+  /** Starts the next edition of an agreed plan as a draft copy: the same goals and actions, with their ids and progress. */
+  async function nextEdition(tx: Tx, ctx: RequestContext, p: PlanRow, all: PlanRow[], changeReason: string) {
+    const id = randomUUID()
+    const edition = Math.max(...all.map((r) => r.edition)) + 1
+    await tx.insert(plan).values({
+      authorityId: p.authorityId,
+      caseId: p.caseId,
+      id,
+      kind: p.kind,
+      edition,
+      status: 'draft',
+      previousId: p.id,
+      summary: p.summary,
+      risks: p.risks,
+      contactArrangements: p.contactArrangements,
+      changeReason,
+      createdBy: recorder(ctx),
+      createdAt: clock(),
+    })
+    const { goals, actions } = await partsOf(tx, p.authorityId, [p.id])
+    if (goals.length > 0) await tx.insert(planGoal).values(goals.map((g) => ({ ...g, planId: id })))
+    if (actions.length > 0) await tx.insert(planAction).values(actions.map((a) => ({ ...a, planId: id })))
+    await casework.audit(tx, ctx, p.caseId, 'create', 'plan', id, { kind: p.kind, edition, previousId: p.id })
+    return id
+  }
+
   const isAllocatedSocialWorker = (ctx: RequestContext, row: CaseRow) =>
     ctx.actor.role === 'social_worker' && Boolean(ctx.actor.userId) && row.socialWorkerUserId === ctx.actor.userId
 
@@ -1008,32 +1034,7 @@ export function createPlanService(
         if (all.some((r) => r.status === 'draft')) {
           throw new InvalidInputError({ form: 'A new edition of this plan is already being written: carry on with it' })
         }
-        const id = randomUUID()
-        const now = clock()
-        await tx.insert(plan).values({
-          authorityId,
-          caseId,
-          id,
-          kind: p.kind,
-          edition: Math.max(...all.map((r) => r.edition)) + 1,
-          status: 'draft',
-          previousId: p.id,
-          summary: p.summary,
-          risks: p.risks,
-          contactArrangements: p.contactArrangements,
-          changeReason: input.changeReason,
-          createdBy: recorder(ctx),
-          createdAt: now,
-        })
-        const { goals, actions } = await partsOf(tx, authorityId, [p.id])
-        if (goals.length > 0) await tx.insert(planGoal).values(goals.map((g) => ({ ...g, planId: id })))
-        if (actions.length > 0) await tx.insert(planAction).values(actions.map((a) => ({ ...a, planId: id })))
-        await casework.audit(tx, ctx, caseId, 'create', 'plan', id, {
-          kind: p.kind,
-          edition: Math.max(...all.map((r) => r.edition)) + 1,
-          previousId: p.id,
-        })
-        return { id }
+        return { id: await nextEdition(tx, ctx, p, all, input.changeReason) }
       })
     },
 
@@ -1113,9 +1114,23 @@ export function createPlanService(
         if (!isAllocatedSocialWorker(ctx, row)) {
           throw new InvalidInputError({ form: "Only the family's allocated social worker can ask for a piece of work" })
         }
-        let targets = (await editionsOf(tx, authorityId, caseId, 'family-action')).filter(
-          (r) => r.status !== 'superseded',
-        )
+        // A request changes what was agreed, so it goes into a draft: the one being written, or the
+        // next edition of the plan in force. The family agrees it, and a manager signs it off, as
+        // any other change; the edition in force stays as it was agreed.
+        const editions = await editionsOf(tx, authorityId, caseId, 'family-action')
+        const inForce = editions.find((r) => r.status === 'agreed')
+        let draft = editions.find((r) => r.status === 'draft')
+        if (!draft && inForce) {
+          const id = await nextEdition(
+            tx,
+            ctx,
+            inForce,
+            editions,
+            'The family’s social worker asked for a piece of work',
+          )
+          draft = await loadPlan(tx, authorityId, caseId, id)
+        }
+        let targets = draft ? [draft] : []
         const now = clock()
         if (targets.length === 0) {
           const id = randomUUID()
@@ -1137,7 +1152,6 @@ export function createPlanService(
           authorityId,
           targets.map((t) => t.id),
         )
-        // The goal must be one of the latest edition's (targets are newest first).
         const latest = targets[0] as PlanRow
         if (input.goalId && !goals.some((g) => g.planId === latest.id && g.id === input.goalId)) {
           throw new InvalidInputError({ goalId: 'Choose a goal of the current plan' })

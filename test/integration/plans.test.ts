@@ -373,6 +373,8 @@ describe('Lewisham: the Family Action Plan', () => {
     assert.equal((await goalsNow()).length, 2, 'once agreed, the new goal is one of the plan’s')
     const { plan: old } = await app.services.plans.get(team.worker, lewisham, plan.id)
     assert.equal(old.status, 'superseded')
+    const oldCopy = await (await worker.get(`${tab(lewisham)}/${plan.id}/family-copy`)).text()
+    assert.match(oldCopy, /This is an earlier plan\. We have agreed a newer one together since/)
     assert.equal(old.goals.length, 1, 'edition 1 is kept as it was')
     assert.equal((await eventsOf(lewisham, 'plan-agreed')).length, 1, 'only the first agreement is the timescale event')
     const entries = (await app.services.chronology.list(team.worker, lewisham, { origin: 'hearth' })).entries
@@ -534,13 +536,19 @@ describe('Staying Together: pieces of work the social worker asked for', () => {
       agreedOn: '2026-03-02',
       agreedWith: 'Sam and Jordan Ellis, and their social worker',
     })
-    // Asked for again, on the agreed plan: it joins the plan in force, audited.
+    // Asked for again, on the agreed plan: what was agreed stays as it was; the request starts the
+    // next edition, for the family to agree, and is audited.
     const second = await app.services.plans.addRequest(team.socialWorker, stayingTogether, {
       what: 'Help Jordan back into school',
       who: 'The key worker',
     })
-    assert.equal(second.planId, draftId)
-    await app.services.plans.setActionStatus(team.worker, stayingTogether, draftId, request.id, agreed.version + 1, {
+    assert.notEqual(second.planId, draftId)
+    const afterRequest = await app.services.plans.list(team.worker, stayingTogether)
+    assert.equal(afterRequest.family.inForce?.id, draftId)
+    assert.equal(afterRequest.family.inForce?.actions.length, 1, 'the agreed edition is unchanged')
+    assert.equal(afterRequest.family.draft?.edition, 2)
+    assert.match(afterRequest.family.draft?.changeReason ?? '', /social worker asked for a piece of work/)
+    await app.services.plans.setActionStatus(team.worker, stayingTogether, draftId, request.id, agreed.version, {
       status: 'in-progress',
     })
     assert.ok((await auditOf(second.actionId)).some((e) => e.action === 'create'))
