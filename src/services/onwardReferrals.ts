@@ -565,7 +565,13 @@ export function createOnwardReferralService(
           reason: data.reason,
           sentOn: data.sentOn,
           basis: data.basis,
-          responseDueOn: data.responseDueOn ?? suggestedResponseDue(data.sentOn, calendar),
+          // Left out, the due date stays as it is (a chase may have moved it), unless it would now
+          // fall before the day the referral was sent.
+          responseDueOn:
+            data.responseDueOn ??
+            ((current.responseDueOn as IsoDate) >= data.sentOn
+              ? (current.responseDueOn as IsoDate)
+              : suggestedResponseDue(data.sentOn, calendar)),
         })
         await rewriteChronicle(tx, current, 'onward-referral', {
           occurredOn: data.sentOn,

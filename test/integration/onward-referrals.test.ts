@@ -514,10 +514,11 @@ describe('changing a referral', () => {
 
     const saved = await worker.post(edit, { ...mine, version: '2' }, edit)
     assert.equal(saved.status, 303)
+    // Left blank on a change, the due date stays as the colleague set it.
     const now = await app.services.onwardReferrals.get(team.worker, stars, id)
     assert.deepEqual(
       [now.referral.agency, now.referral.reason, now.referral.responseDueOn, now.referral.version],
-      ['FNP', 'My fuller reason.', '2026-11-16', 3],
+      ['FNP', 'My fuller reason.', '2026-11-20', 3],
     )
     assert.equal(now.referral.updatedBy?.id, team.people.worker.id)
     const entry = (await app.services.chronology.list(team.worker, stars)).entries.find((e) => e.originId === id)
@@ -673,11 +674,21 @@ describe('the API', () => {
     })
     assert.equal(chased.status, 200)
     assert.deepEqual(await chased.json(), { version: 3, responseDueOn: '2026-11-20' })
+    // A correction that leaves the due date out keeps the one the chase set.
+    const corrected = await api('PATCH', `${base}/${id}`, {
+      agency: 'Drug and Alcohol Service',
+      reason: 'Through the API, corrected again',
+      sentOn: '2026-11-12',
+      basis: 'legal-duty',
+      version: 3,
+    })
+    assert.equal(corrected.status, 200)
+    assert.equal((await (await api('GET', `${base}/${id}`)).json()).referral.responseDueOn, '2026-11-20')
     const answered = await api('POST', `${base}/${id}/response`, {
       respondedOn: '2026-11-12',
       outcome: 'declined',
       response: 'Not the right service; try the recovery college.',
-      version: 3,
+      version: 4,
     })
     assert.equal(answered.status, 200)
     const after = (await (await api('GET', `${base}/${id}`)).json()).referral
@@ -685,7 +696,7 @@ describe('the API', () => {
       [after.state, after.stateText, after.chasedOn, after.outcome],
       ['responded', 'Responded: Declined', ['2026-11-12'], 'declined'],
     )
-    const noOutcome = await api('POST', `${base}/${id}/response`, { respondedOn: '2026-11-12', version: 4 })
+    const noOutcome = await api('POST', `${base}/${id}/response`, { respondedOn: '2026-11-12', version: 5 })
     assert.equal(noOutcome.status, 400)
     assert.deepEqual(
       (await noOutcome.json()).errors.map((e: { name: string }) => e.name),
