@@ -43,7 +43,12 @@ describe('where a referral stands', () => {
 
   test('waiting, due soon two days before, overdue after the end of the due day — as the case deadline counts', () => {
     assert.equal(referralState(referral, noon('2026-03-13')), 'waiting')
-    assert.equal(referralState(referral, noon('2026-03-14')), 'waiting')
+    assert.equal(referralState(referral, new Date('2026-03-13T23:59:00Z')), 'waiting')
+    assert.equal(
+      referralState(referral, new Date('2026-03-14T00:00:01Z')),
+      'due-soon',
+      'from the start of the day two days before',
+    )
     assert.equal(referralState(referral, noon('2026-03-15')), 'due-soon')
     assert.equal(referralState(referral, new Date('2026-03-16T23:59:00Z')), 'due-soon')
     assert.equal(referralState(referral, new Date('2026-03-17T00:00:01Z')), 'overdue')

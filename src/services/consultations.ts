@@ -8,6 +8,7 @@ import type { AuditLog } from './audit.ts'
 import type { CaseRow, Casework } from './casework.ts'
 import { type Clock, type RequestContext, recorderOf } from './context.ts'
 import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
+import { optionalText, requiredDate, requiredText } from './fields.ts'
 import type { ProgrammeService } from './programmes.ts'
 
 /**
@@ -16,22 +17,6 @@ import type { ProgrammeService } from './programmes.ts'
  * dilemma; the group offers hypotheses, and the ideas and actions agreed are recorded with the
  * next date. A formulation gathers what is understood about the family in the "5 Ps".
  */
-
-export const TEXT_MAX = 5000
-
-const requiredText = (empty: string, label: string) =>
-  z.string({ error: empty }).trim().min(1, empty).max(TEXT_MAX, `${label} must be ${TEXT_MAX} characters or fewer`)
-
-const optionalText = (label: string) =>
-  z
-    .string()
-    .trim()
-    .max(TEXT_MAX, `${label} must be ${TEXT_MAX} characters or fewer`)
-    .nullish()
-    .transform((v) => v || null)
-
-const requiredDate = (empty: string) =>
-  z.string({ error: empty }).min(1, empty).refine(isIsoDate, 'Enter a real date, written YYYY-MM-DD')
 
 export const consultationInputSchema = z.object({
   heldOn: requiredDate('Enter the date of the consultation').describe('The day it was held; not in the future'),

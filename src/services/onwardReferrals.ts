@@ -36,6 +36,7 @@ import type { AuditLog } from './audit.ts'
 import type { CaseGoal, CaseRow, Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
 import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
+import { optionalDate, optionalText, requiredDate, requiredText, TEXT_MAX } from './fields.ts'
 import type { ProgrammeService } from './programmes.ts'
 
 /**
@@ -46,28 +47,7 @@ import type { ProgrammeService } from './programmes.ts'
  * a deadline on the case ("Response from …"), in its header and in My work.
  */
 
-export const TEXT_MAX = 5000
 export const AGENCY_MAX = 200
-
-const text = (label: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${label} must be ${max} characters or fewer`)
-    .nullish()
-    .transform((v) => v || null)
-
-const requiredText = (empty: string, label: string, max = TEXT_MAX) =>
-  z.string({ error: empty }).trim().min(1, empty).max(max, `${label} must be ${max} characters or fewer`)
-
-const requiredDate = (empty: string) =>
-  z.string({ error: empty }).min(1, empty).refine(isIsoDate, 'Enter a real date, written YYYY-MM-DD')
-
-const optionalDate = z
-  .string()
-  .refine((v) => v === '' || isIsoDate(v), 'Enter a real date, written YYYY-MM-DD')
-  .nullish()
-  .transform((v) => v || null)
 
 const BASES = Object.keys(REFERRAL_BASES) as [ReferralBasis, ...ReferralBasis[]]
 const OUTCOMES = Object.keys(REFERRAL_OUTCOMES) as [ReferralOutcome, ...ReferralOutcome[]]
@@ -85,7 +65,7 @@ export const onwardReferralInputSchema = z.object({
   basis: z
     .enum(BASES, { error: 'Select whether the family consented, or the lawful reason to refer without consent' })
     .describe(`consent, or a lawful reason to refer without it: ${Object.keys(LAWFUL_REASONS).join(', ')}`),
-  responseDueOn: optionalDate.describe(
+  responseDueOn: optionalDate().describe(
     'When a response is due, on or after the day it was sent; left out, 10 working days after it was sent',
   ),
   goalId: z
@@ -115,7 +95,7 @@ export const responseInputSchema = z.object({
       .map(([k, v]) => `${k}: ${v}`)
       .join('; '),
   ),
-  response: text('The response', TEXT_MAX).describe('What the agency said'),
+  response: optionalText('The response', TEXT_MAX).describe('What the agency said'),
 })
 export type ResponseInput = z.input<typeof responseInputSchema>
 

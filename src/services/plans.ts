@@ -26,6 +26,7 @@ import type { AuditLog } from './audit.ts'
 import type { CaseRow, Casework } from './casework.ts'
 import type { Clock, RequestContext } from './context.ts'
 import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
+import { optionalDate, optionalText, requiredText } from './fields.ts'
 import type { ProgrammeService } from './programmes.ts'
 
 /**
@@ -37,30 +38,11 @@ import type { ProgrammeService } from './programmes.ts'
  * pieces of work, which join the plan as actions marked as theirs.
  */
 
-export const TEXT_MAX = 5000
 export const WHAT_MAX = 2000
 export const WHO_MAX = 200
 export const WITH_MAX = 500
 const MAX_GOALS = 30
 const MAX_ACTIONS = 100
-
-const requiredText = (empty: string, label: string, max = TEXT_MAX) =>
-  z.string({ error: empty }).trim().min(1, empty).max(max, `${label} must be ${max} characters or fewer`)
-
-const optionalText = (label: string, max = TEXT_MAX) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${label} must be ${max} characters or fewer`)
-    .nullish()
-    .transform((v) => v || null)
-
-const optionalDate = (label: string) =>
-  z
-    .string()
-    .refine((v) => v === '' || isIsoDate(v), `${label} must be a real date, written YYYY-MM-DD`)
-    .nullish()
-    .transform((v) => v || null)
 
 export const detailsInputSchema = z.object({
   summary: optionalText('What the family is working towards').describe(
@@ -94,7 +76,9 @@ export type GoalInput = z.input<typeof goalInputSchema>
 const actionFields = {
   what: requiredText('Enter what will be done', 'What will be done', WHAT_MAX).describe('What will be done'),
   who: requiredText('Enter who will do it', 'Who will do it', WHO_MAX).describe('Who will do it'),
-  byWhen: optionalDate('The date it will be done by').describe('By when, if there is a date'),
+  byWhen: optionalDate('The date it will be done by must be a real date, written YYYY-MM-DD').describe(
+    'By when, if there is a date',
+  ),
   supportId: z
     .string()
     .trim()
@@ -164,7 +148,9 @@ export const editionInputSchema = z.object({
 export const statusInputSchema = z.object({
   status: z.enum(ACTION_STATUS_IDS, { error: 'Choose how the action is going' }).describe('How the action is going'),
   statusNote: optionalText('The note', 2000).describe('A short note for the team (never in the family copy)'),
-  statusOn: optionalDate('The date').describe('When it changed; today if left out; not in the future'),
+  statusOn: optionalDate('The date must be a real date, written YYYY-MM-DD').describe(
+    'When it changed; today if left out; not in the future',
+  ),
 })
 export type StatusInput = z.input<typeof statusInputSchema>
 
@@ -173,7 +159,9 @@ export const requestInputSchema = z.object({
     'The piece of work, as agreed with the family in the Children and Family assessment',
   ),
   who: requiredText('Enter who you would like to do it', 'Who will do it', WHO_MAX).describe('Who will do it'),
-  byWhen: optionalDate('The date it is needed by').describe('By when, if there is a date'),
+  byWhen: optionalDate('The date it is needed by must be a real date, written YYYY-MM-DD').describe(
+    'By when, if there is a date',
+  ),
   goalId: z
     .uuid('Choose a goal from the list')
     .nullish()

@@ -39,6 +39,7 @@ import type { AuditLog } from './audit.ts'
 import type { CaseGoal, CaseRow, Casework } from './casework.ts'
 import { type Clock, type RequestContext, recorderOf } from './context.ts'
 import { ConflictError, fieldProblems, InvalidInputError, NotFoundError } from './errors.ts'
+import { optionalText } from './fields.ts'
 import type { ProgrammeService } from './programmes.ts'
 import { scalingRecorder } from './progress.ts'
 
@@ -48,16 +49,6 @@ import { scalingRecorder } from './progress.ts'
  * carry on, a further cycle, a new pathway, the step-down, or closure. Also STARS's pre-birth
  * assessment outcome, which sets the case's pathway and starts its two years of support.
  */
-
-export const TEXT_MAX = 5000
-
-const optionalText = (label: string) =>
-  z
-    .string()
-    .trim()
-    .max(TEXT_MAX, `${label} must be ${TEXT_MAX} characters or fewer`)
-    .nullish()
-    .transform((v) => v || null)
 
 const participant = z.enum(keysOf(PARTICIPANTS))
 
