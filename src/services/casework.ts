@@ -19,7 +19,14 @@ import type { Calendar } from '../domain/calendar.ts'
 import type { ChronologyCategory } from '../domain/chronology.ts'
 import { type ChildSeen, seesFamily } from '../domain/contacts.ts'
 import { type CaseEvent, type Deadline, datedDeadline, deadlines } from '../domain/deadlines.ts'
-import { endOfLondonDay, formatIsoDate, type IsoDate, londonDate, londonMoment } from '../domain/isoDate.ts'
+import {
+  endOfLondonDay,
+  formatIsoDate,
+  type IsoDate,
+  londonDate,
+  londonMoment,
+  startOfLondonDay,
+} from '../domain/isoDate.ts'
 import {
   type CaseStage,
   type Engagement,
@@ -429,11 +436,18 @@ export function createCasework(audit: AuditLog, clock: Clock, programmes: Progra
         const programme = kit.programmeOf(row)
         const own = events.filter((e) => e.caseId === row.id).map(({ type, at }) => ({ type, at })) as CaseEvent[]
         const visits = contacts.filter((c) => c.caseId === row.id)
+        const born = (children.get(row.id) ?? []).filter((c) => c.role === 'child')
         const seen = engagement(
           programme,
           {
-            acceptedAt: row.openedAt,
-            children: (children.get(row.id) ?? []).filter((c) => c.role === 'child').map((c) => c.personId),
+            // A baby born during the work is first expected to be seen from the day they are born.
+            acceptedAt: new Date(
+              Math.max(
+                row.openedAt.getTime(),
+                ...born.filter((c) => c.dateOfBirth).map((c) => startOfLondonDay(c.dateOfBirth as IsoDate).getTime()),
+              ),
+            ),
+            children: born.map((c) => c.personId),
             stage: kit.stageOf(row),
             familySeen: visits.filter(seesFamily).map((c) => c.at),
             sightings: visits

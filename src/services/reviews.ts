@@ -632,7 +632,7 @@ export function createReviewService(
             scores: p.scaling.map((s) => ({ goalId: s.goalId, familyScore: s.family, workerScore: s.worker })),
           })
         }
-        await decide(tx, ctx, row, p, id, calendar)
+        // The review joins the chronology before what it decided, so the story reads in order.
         const name = p.data.scheduledId ? scheduledReviewName(p.data.scheduledId) : 'Review'
         await casework.chronicle(tx, ctx, caseId, {
           occurredOn: p.data.heldOn,
@@ -643,6 +643,7 @@ export function createReviewService(
           originId: id,
           action: REVIEW_DECISIONS[p.data.decision],
         })
+        await decide(tx, ctx, row, p, id, calendar)
         await casework.audit(tx, ctx, caseId, 'create', 'review', id, {
           scheduledId: p.data.scheduledId,
           decision: p.data.decision,

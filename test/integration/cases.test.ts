@@ -175,6 +175,23 @@ describe('deadlines follow each programme’s rules', () => {
     assert.equal(opened.phase?.ofWeeks, 104)
     assert.equal(opened.pathwayName, 'Child remains with the family')
     assert.equal((await deadline(caseId, 'end-of-support'))?.dueDate, '2028-12-19')
+
+    // The baby is born: "once the baby is born" the children are expected to be seen, counted from the birth.
+    assert.equal(await deadline(caseId, 'children-seen'), undefined, 'no child to see before the birth')
+    later(60 * DAY)
+    const network = await app.services.network.network(team.worker, caseId)
+    const baby = network.people.find((p) => p.role === 'unborn')
+    assert.ok(baby)
+    await app.services.network.updatePerson(team.worker, caseId, baby.personId, {
+      role: 'child',
+      givenName: 'Ife',
+      familyName: baby.familyName,
+      dateOfBirth: londonDate(now),
+      version: baby.version,
+    })
+    const seen = await deadline(caseId, 'children-seen')
+    assert.equal(seen?.status, 'not-yet-due', 'not overdue from the day the family was accepted')
+    assert.equal(seen?.anchor.at.toISOString(), '2027-02-21T00:00:00.000Z', 'counted from the day of the birth')
   })
 })
 
