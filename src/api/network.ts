@@ -13,6 +13,7 @@ import {
   type ConsentView,
   consentInputSchema,
   type NetworkView,
+  personChangeSchema,
   personInputSchema,
   withdrawalInputSchema,
 } from '../services/network.ts'
@@ -81,6 +82,7 @@ const consentBody = z
 const created = z.object({ id: z.uuid() })
 const caseParams = z.object({ caseId: z.uuid() })
 const consentParams = z.object({ caseId: z.uuid(), consentId: z.uuid() })
+const memberParams = z.object({ caseId: z.uuid(), memberId: z.uuid() })
 const problem = (description: string) => ({ description })
 
 function personOut(network: NetworkView) {
@@ -164,6 +166,25 @@ export function networkApiRoutes(services: Services): ApiRoute[] {
         status: 201,
         body: { id: await services.network.addPerson(ctx, params.caseId, body) },
       }),
+    }),
+    apiRoute({
+      method: 'patch',
+      path: '/cases/:caseId/people/:memberId',
+      access: 'cases:work',
+      summary: 'Change a person on the case (a baby is born: role child, with a date of birth), on the version read',
+      tags: ['cases'],
+      params: memberParams,
+      body: personChangeSchema,
+      responses: {
+        204: { description: 'Changed' },
+        400: problem('Invalid fields, or the case is closed'),
+        404: problem('No such case or person'),
+        409: problem('The person was changed since you read them'),
+      },
+      handler: async ({ ctx, params, body }) => {
+        await services.network.updatePerson(ctx, params.caseId, params.memberId, body)
+        return { status: 204 }
+      },
     }),
     apiRoute({
       method: 'get',

@@ -10,6 +10,7 @@ import {
   type ReferralStatus,
 } from '../domain/referral.ts'
 import { InvalidInputError } from '../services/errors.ts'
+import { optionalText, requiredDate, requiredText } from '../services/fields.ts'
 import type { Services } from '../services/index.ts'
 import { screeningRequestSchema } from '../services/programmes.ts'
 import { referralInputSchema } from '../services/referralInput.ts'
@@ -142,6 +143,22 @@ const referralQuery = z.object({
   programmeId: z.string().optional(),
 })
 const referralIdParams = z.object({ referralId: z.uuid() })
+
+/** A case discussion before the decision, where the service asks for one (Derby's, with the allocated team manager). */
+const discussionBody = z.object({
+  heldOn: requiredDate('Enter the date of the discussion').describe('The day it was held; not in the future'),
+  attendees: z
+    .array(z.string().trim().min(1, 'Name each person who took part').max(200))
+    .min(1, 'List who took part and their roles')
+    .max(30)
+    .describe('Who took part, with their roles: one entry each'),
+  presentingIssues: requiredText('Enter the presenting issues', 'The presenting issues'),
+  criteriaDiscussion: requiredText('Record how the criteria were discussed', 'The criteria discussion'),
+  risks: requiredText('Enter the risks discussed', 'The risks'),
+  decision: requiredText('Enter what was decided', 'The decision'),
+  actions: optionalText('The actions'),
+  nextSteps: optionalText('The next steps'),
+})
 const referralPersonParams = z.object({ referralId: z.uuid(), personId: z.uuid() })
 const linkBody = z
   .object({
@@ -377,6 +394,27 @@ export function apiV1Routes(services: Services, links: { publicUrl: string }): A
       handler: async ({ ctx, params, body }) => {
         await services.referrals.link(ctx, params.referralId, params.personId, body.personId)
         return { status: 204 }
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/referrals/:referralId/case-discussion',
+      access: 'referrals:manage',
+      summary: 'Record the case discussion held before the decision, where the service asks for one',
+      tags: ['referrals'],
+      params: referralIdParams,
+      body: discussionBody,
+      responses: {
+        201: { description: 'Recorded', schema: z.object({ id: z.uuid() }).meta({ id: 'DiscussionRecorded' }) },
+        400: problem('Something is missing, or the date is in the future'),
+        404: problem('No such referral'),
+      },
+      handler: async ({ ctx, params, body }) => {
+        if (body.heldOn > services.cases.isoToday()) {
+          throw new InvalidInputError({ heldOn: 'The date of the discussion must be today or in the past' })
+        }
+        const id = await services.referrals.recordDiscussion(ctx, params.referralId, body)
+        return { status: 201, body: { id } }
       },
     }),
     apiRoute({

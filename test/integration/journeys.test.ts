@@ -12,10 +12,6 @@ import { caseworkTeam } from '../helpers/cases.ts'
  * team manager (decisions, allocation, sign-offs), the key worker (the work with the family) and
  * the family's social worker (referrals, requests, reviews they attend). The app's clock is moved
  * on between steps, so every timescale is met (or not) as it would be in real use.
- *
- * Two steps have no API route yet and go through the service, marked where they happen: Derby's
- * case discussion (POST /referrals/{id}/case-discussion is missing) and a baby's birth on the
- * People and network page (PATCH /cases/{id}/people/{personId} is missing).
  */
 
 let now = londonMoment('2026-01-05', 9, 0)
@@ -541,14 +537,13 @@ describe('Each service, one family, from the referral to the last follow-up, thr
     assert.equal(screened.screeningResult, 'eligible', 'level 3, aged 13, escalating behaviours: the criteria are met')
 
     // "Access to the Staying Together Team will be in the first instance a case discussion with the
-    // Staying Together Team Manager / DHOS and the allocated Team Manager". No API route records one
-    // yet (see the file's comment): the manager records it through the service.
+    // Staying Together Team Manager / DHOS and the allocated Team Manager".
     at('2026-02-02', '14:00')
     const referral = await ok<{ people: { id: string }[] }>('manager', `GET /referrals/${referralId}`)
     for (const person of referral.people) {
       await ok('manager', `POST /referrals/${referralId}/people/${person.id}/link`, { personId: 'new' })
     }
-    await app.services.referrals.recordDiscussion(team.manager, referralId, {
+    await ok('manager', `POST /referrals/${referralId}/case-discussion`, {
       heldOn: '2026-02-02',
       attendees: ['Staying Together Team Manager', 'Allocated Team Manager, locality 2'],
       presentingIssues: 'Synthetic: missing episodes and a parent asking for care.',
@@ -1518,11 +1513,10 @@ describe('Each service, one family, from the referral to the last follow-up, thr
     }
 
     // Friday 31 July: Remi is born. On Monday the key worker changes the unborn baby into a child
-    // with a date of birth on People and network. No API route changes a person yet (see the
-    // file's comment): the change goes through the service, as the key worker.
+    // with a date of birth on People and network.
     at('2026-08-03', '10:00')
     const baby = (await peopleOf(caseId)).find((p) => p.role === 'unborn') as CasePerson
-    await app.services.network.updatePerson(team.worker, caseId, baby.personId, {
+    await ok('worker', `PATCH /cases/${caseId}/people/${baby.personId}`, {
       role: 'child',
       givenName: 'Remi',
       familyName: 'Testfamily',
