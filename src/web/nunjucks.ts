@@ -29,6 +29,10 @@ export function setUpViews(app: Express, config: Config) {
   })
   /** A calendar date stored as 2026-01-05, read as 5 January 2026. */
   env.addFilter('isoDate', (d: string | undefined | null) => (d && isIsoDate(d) ? formatIsoDate(d) : ''))
+  // The first item whose `key` equals `value` (Nunjucks' own selectattr cannot compare).
+  env.addFilter('findBy', (list: unknown, key: string, value: unknown) =>
+    Array.isArray(list) ? list.find((item) => item && (item as Record<string, unknown>)[key] === value) : undefined,
+  )
   env.addGlobal('deadlineStatusLabels', DEADLINE_STATUSES)
   env.addGlobal('idleMinutes', config.SESSION_IDLE_MINUTES)
   env.addGlobal('absoluteHours', config.SESSION_ABSOLUTE_HOURS)

@@ -83,6 +83,19 @@ describe('writing and completing an assessment', () => {
       InvalidInputError,
       'a completed assessment is kept as it was',
     )
+    // Each child's own story is shown under their name.
+    const web = new WebClient(app.baseUrl)
+    await web.signIn(team.people.worker.email, team.people.worker.password)
+    const page = await (await web.get(`/cases/${caseId}/assessment`)).text()
+    assert.equal(children.length, 2)
+    for (const child of children) {
+      assert.match(
+        page,
+        new RegExp(
+          `${child.givenName}</h4>\\s*<p class="govuk-body hearth-pre">Synthetic: ${child.givenName} loves drawing\\.`,
+        ),
+      )
+    }
   })
 
   test('a reassessment starts from the last one’s words', async () => {
