@@ -6,6 +6,7 @@ import { team } from '../db/schema/index.ts'
 import type { Role } from '../domain/access.ts'
 import { closureSteps } from '../domain/closure.ts'
 import { addDays, addMonths, daysBetween, type IsoDate, londonDate, londonMoment, weekday } from '../domain/isoDate.ts'
+import { subjectOf } from '../domain/measures.ts'
 import type { Criterion, Duration, Measure, Programme } from '../domain/programme/schema.ts'
 import type { ContactFrequency, Participant } from '../domain/programme/vocabulary.ts'
 import type { ReviewDecision } from '../domain/reviews.ts'
@@ -115,9 +116,19 @@ export interface DemoResult {
   created: boolean
   authorityId: string
   families: number
+  /** Each family: its service, how far along it is, and its referral and case. */
+  stories: DemoStory[]
   users: { email: string; name: string; role: Role }[]
   /** Only when the demo users were created by this run. */
   password?: string
+}
+
+export interface DemoStory {
+  programmeId: string
+  stage: DemoStage
+  surname: string
+  referralId: string
+  caseId?: string
 }
 
 export class DemoRefused extends Error {}
@@ -157,7 +168,9 @@ export async function runDemo(
     now = moment
   }
 
-  const authorityId = options.authorityId ?? (await demoAuthority(services, database))
+  const { authorityId, created } = options.authorityId
+    ? { authorityId: options.authorityId, created: false }
+    : await demoAuthority(services, database)
   const cli: RequestContext = { actor: { type: 'cli', authorityId } }
 
   const existing = await database.withTenant(authorityId, (tx) =>
@@ -167,10 +180,9 @@ export async function runDemo(
       .where(and(eq(team.authorityId, authorityId), eq(team.name, DEMO_TEAM))),
   )
   if (existing.length > 0) {
-    return { created: false, authorityId, families: 0, users: [] }
+    return { created: false, authorityId, families: 0, stories: [], users: [] }
   }
 
-  const random = seeded(options.seed)
   const password = `demo-${randomBytes(9).toString('base64url')}`
   const { id: teamId } = await services.teams.create(cli, { name: DEMO_TEAM })
   const people = [
@@ -194,38 +206,71 @@ export async function runDemo(
     users.push({ email, name: person.name, role: person.role })
   }
   const cast = { ...(ctxs as Omit<Cast, 'ids'>), ids: ids as Cast['ids'] }
+  // An authority the demo made itself has nobody to run it: an administrator too, for users, teams and settings.
+  if (created) {
+    const admin = { email: `admin@${DEMO_EMAIL_DOMAIN}`, name: 'Demo Administrator', role: 'administrator' as Role }
+    await services.users.create(cli, admin, { password })
+    users.push(admin)
+  }
 
   await services.programmes.choose(
     cli,
     library.programmes.map((p) => p.id),
   )
 
-  let families = 0
-  const surnames = [...SURNAMES]
-  for (const [index, programme] of library.programmes.entries()) {
-    for (const stage of stagesFor(programme)) {
-      const [surname] = surnames.splice(Math.floor(random.next() * surnames.length), 1)
-      const story = new Story(services, programme, index, stage, cast, random, at, realNow, surname ?? `Demo${families}`)
-      await story.play()
-      families += 1
-      io.err(`  ${programme.name}: the ${story.family.surname} family (${DEMO_STAGES[stage].toLowerCase()})`)
-    }
+  const stories: DemoStory[] = []
+  for (const { programme, index, stage, surname, seed } of planFamilies(library.programmes, options.seed)) {
+    const story = new Story(services, programme, index, stage, cast, seeded(seed), at, realNow, surname)
+    await story.play()
+    stories.push({
+      programmeId: programme.id,
+      stage,
+      surname,
+      referralId: story.referralId,
+      ...(story.caseId ? { caseId: story.caseId } : {}),
+    })
+    io.err(`  ${programme.name}: the ${surname} family (${DEMO_STAGES[stage].toLowerCase()})`)
   }
   at(realNow)
   // Each case's next deadline, as of now rather than as of the last thing that happened on it.
   await services.cases.refreshAll(cli)
-  return { created: true, authorityId, families, users, password }
+  return { created: true, authorityId, families: stories.length, stories, users, password }
 }
 
 /** The authority to fill: the only one there is, or a new demo authority if there are none. */
-async function demoAuthority(services: Services, database: Database): Promise<string> {
+async function demoAuthority(
+  services: Services,
+  database: Database,
+): Promise<{ authorityId: string; created: boolean }> {
   const { authority } = await import('../db/schema/index.ts')
   const all = await database.asOwner((tx) => tx.select({ id: authority.id }).from(authority))
-  if (all.length === 1) return all[0]?.id as string
+  if (all.length === 1) return { authorityId: all[0]?.id as string, created: false }
   if (all.length > 1) {
     throw new DemoRefused('There is more than one authority: say which with --authority ID.')
   }
-  return services.setup.createAuthority('Northshire Demo Council')
+  return { authorityId: await services.setup.createAuthority('Northshire Demo Council'), created: true }
+}
+
+/**
+ * Who the demo's families are: for each programme, a family at each stage, with a plainly invented
+ * surname and a seed of its own for everything else about it (so one family's story never changes
+ * another's). The same seed, the same families.
+ */
+export function planFamilies(programmes: readonly Programme[], seed: number) {
+  const random = seeded(seed)
+  const surnames = [...SURNAMES]
+  return programmes.flatMap((programme, index) =>
+    stagesFor(programme).map((stage) => {
+      const [surname] = surnames.splice(Math.floor(random.next() * surnames.length), 1)
+      return {
+        programme,
+        index,
+        stage,
+        surname: surname ?? `${random.pick(SURNAMES)}-${random.pick(SURNAMES)}`,
+        seed: Math.floor(random.next() * 2 ** 32),
+      }
+    }),
+  )
 }
 
 /** Each programme shows every stage it has; a step-down only where the programme has one. */
@@ -297,7 +342,7 @@ function pathwayAtAcceptance(programme: Programme, stage: DemoStage): string | u
 }
 
 /** How many days ahead of today the closed family's 6-month follow-up falls, by programme: one overdue, the rest due soon. */
-const FOLLOW_UP_DUE_IN = [4, -3, 8, 1, 11]
+const FOLLOW_UP_DUE_IN = [4, -3, 8, 1, 6]
 
 /** A review the story holds: its day, the scheduled review it meets (or none), and what it decides. */
 interface PlannedReview {
@@ -333,7 +378,8 @@ interface GoalTemplate {
   need(n: Names): string
   outcome(n: Names): string
   howWeKnow: string
-  actions: { what(n: Names): string; who(n: Names): string; support: RegExp }[]
+  /** Each action, with words that pick the support it delivers from the service's catalogue, best first. */
+  actions: { what(n: Names): string; who(n: Names): string; support: string[] }[]
   evidence: { better: string; same: string; worse: string }
   /** Another agency the work may need, and why. */
   agency: string
@@ -350,12 +396,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: (n) => `Make a morning routine chart with ${n.child}, with a treat for a full week`,
         who: (n) => `${n.parent} and ${n.child}`,
-        support: /routine|practical|parent|direct|tailored|measurable/,
+        support: ['routine', 'practical', 'parent', 'direct', 'tailored', 'measurable'],
       },
       {
         what: () => 'Meet the school’s attendance lead together and agree a plan for a fresh start',
         who: () => 'Demo Key Worker',
-        support: /sfbt|solution|signpost|direct|systemic/,
+        support: ['sfbt', 'solution', 'signpost', 'direct', 'systemic'],
       },
     ],
     evidence: {
@@ -374,12 +420,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: () => 'Sessions at home on safe sleep, bathing and feeding',
         who: () => 'Demo Family Worker',
-        support: /child-development|parenting|routine/,
+        support: ['child-development', 'parenting', 'routine'],
       },
       {
         what: () => 'Play and bonding sessions once the baby is here',
         who: (n) => `${n.parent} and Demo Key Worker`,
-        support: /attachment|play/,
+        support: ['attachment', 'play'],
       },
     ],
     evidence: {
@@ -398,12 +444,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: (n) => `Go with ${n.parent} to the GP appointment about low mood`,
         who: () => 'Demo Key Worker',
-        support: /wellbeing|parent-support|direct|tailored/,
+        support: ['wellbeing', 'parent-support', 'direct', 'tailored'],
       },
       {
         what: () => 'Weekly walk-and-talk sessions',
         who: () => 'Demo Family Worker',
-        support: /wellbeing|sfbt|solution|systemic|direct/,
+        support: ['wellbeing', 'sfbt', 'solution', 'systemic', 'direct'],
       },
     ],
     evidence: {
@@ -422,12 +468,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: () => 'A first appointment with the recovery service, gone to together',
         who: () => 'Demo Key Worker',
-        support: /parent-support|wellbeing|direct|tailored/,
+        support: ['parent-support', 'wellbeing', 'direct', 'tailored'],
       },
       {
         what: () => 'A plan for evenings: who to call and what to do instead',
         who: (n) => `${n.parent}`,
-        support: /support-network|parent|systemic|direct/,
+        support: ['support-network', 'parent', 'systemic', 'direct'],
       },
     ],
     evidence: {
@@ -446,12 +492,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: () => 'Family sessions on talking and listening to each other',
         who: () => 'Demo Key Worker',
-        support: /systemic|sfbt|solution|triple|parenting|tailored|direct/,
+        support: ['systemic', 'sfbt', 'solution', 'triple', 'parenting', 'tailored', 'direct'],
       },
       {
         what: (n) => `Weekly one-to-one time for ${n.child} with a worker`,
         who: () => 'Demo Family Worker',
-        support: /direct|edge|measurable|team-parenting|attachment|tailored/,
+        support: ['direct', 'edge', 'measurable', 'team-parenting', 'attachment', 'tailored'],
       },
     ],
     evidence: {
@@ -470,12 +516,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: () => 'A safety plan agreed with the family: home times, check-in calls and a trusted adult',
         who: (n) => `${n.parent} and Demo Key Worker`,
-        support: /crisis|safety|edge|practical|direct|parenting|tailored/,
+        support: ['crisis', 'safety', 'edge', 'practical', 'direct', 'parenting', 'tailored'],
       },
       {
         what: (n) => `Direct work with ${n.child} on safe friendships`,
         who: () => 'Demo Family Worker',
-        support: /direct|edge|sfbt|systemic|measurable|tailored/,
+        support: ['direct', 'edge', 'sfbt', 'systemic', 'measurable', 'tailored'],
       },
     ],
     evidence: {
@@ -494,16 +540,16 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: (n) => `Find a club ${n.child} wants to join after school`,
         who: () => 'Demo Family Worker',
-        support: /signpost|practical|direct|tailored|edge/,
+        support: ['signpost', 'practical', 'direct', 'tailored', 'edge'],
       },
       {
         what: () => 'Meet the youth justice prevention worker together',
         who: () => 'Demo Key Worker',
-        support: /team-parenting|sfbt|systemic|direct|tailored/,
+        support: ['team-parenting', 'sfbt', 'systemic', 'direct', 'tailored'],
       },
     ],
     evidence: {
-      better: 'No police contact since the last review, and boxing club twice a week',
+      better: 'No police contact for two months, and boxing club twice a week',
       same: 'No new incidents, but no club found yet',
       worse: 'A further police call-out this month',
     },
@@ -518,12 +564,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: (n) => `A safety plan with ${n.parent}`,
         who: () => 'Demo Key Worker',
-        support: /crisis|practical|direct|tailored/,
+        support: ['crisis', 'practical', 'direct', 'tailored'],
       },
       {
         what: () => 'Agree a handover place and a way to message about the children',
         who: (n) => `${n.parent} and ${n.other}`,
-        support: /systemic|sfbt|parent|direct/,
+        support: ['systemic', 'sfbt', 'parent', 'direct'],
       },
     ],
     evidence: {
@@ -542,12 +588,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: (n) => `Go with ${n.parent} to Housing Options`,
         who: () => 'Demo Key Worker',
-        support: /homeless|housing|practical|benefit|direct|tailored/,
+        support: ['homeless', 'housing', 'practical', 'benefit', 'direct', 'tailored'],
       },
       {
         what: () => 'Apply for a discretionary housing payment',
         who: (n) => `${n.parent} with Demo Family Worker`,
-        support: /benefit|practical|homeless|direct|measurable/,
+        support: ['benefit', 'practical', 'homeless', 'direct', 'measurable'],
       },
     ],
     evidence: {
@@ -566,12 +612,12 @@ const GOALS: Record<number, GoalTemplate> = {
       {
         what: () => 'A benefits check and help with the claim',
         who: () => 'Demo Family Worker',
-        support: /benefit|debt|practical|direct|tailored/,
+        support: ['benefit', 'debt', 'practical', 'direct', 'tailored'],
       },
       {
         what: () => 'Make a weekly budget together',
         who: (n) => `${n.parent} and Demo Key Worker`,
-        support: /benefit|practical|parent|routine|direct/,
+        support: ['benefit', 'practical', 'parent', 'routine', 'direct'],
       },
     ],
     evidence: {
@@ -584,14 +630,97 @@ const GOALS: Record<number, GoalTemplate> = {
   },
 }
 
-const CONTACT_NOTES = [
-  (n: Names) => `Talked through how the week went. ${n.child} showed me the routine chart; two good mornings this week.`,
-  (n: Names) => `Family session at home. ${n.parent} and ${n.child} each said one thing that went well.`,
-  (n: Names) => `Caught up with ${n.parent} about the plan. Agreed what to try before next week.`,
-  (n: Names) => `Time with ${n.child} on their own, then with the family. A calmer visit than last time.`,
-  (n: Names) => `${n.parent} rang earlier in the week after a hard evening; we went over what helped.`,
-  () => 'Went through the actions on the plan together and ticked off what is done.',
+/** Notes on the programme's closure steps, in turn. */
+const STEP_NOTES = [
+  'Held with the family and the professionals who know them: everyone agreed the plan is complete.',
+  'The family chose a meal out together, and the children were given certificates.',
 ]
+
+/** What the assessment says of each child, eldest first. */
+const CHILD_STORIES = [
+  'Doing well in English and has a close friend at school; finds mornings and bedtimes hard.',
+  'Loves football and drawing. Has been quiet at school this term, and the teacher has noticed.',
+  'A cheerful child who is settled at school; copies the shouting at home when upset.',
+]
+const CHILD_VOICES = [
+  '"I want home to be less shouty."',
+  '"I like it when we go to the park together."',
+  '"I want Mum to be happy."',
+]
+
+/** A contact with the family: its type, whether the eldest child is seen alone, and the worker's note. */
+interface Visit {
+  type: 'home-visit' | 'office' | 'out-of-hours'
+  alone?: boolean
+  significant?: string
+  note(n: Names): string
+}
+
+/** Visits in turn; the out-of-hours one only where the service offers support out of hours. */
+const VISITS: Visit[] = [
+  {
+    type: 'home-visit',
+    note: (n) =>
+      `Talked through how the week went. ${n.child} showed me the routine chart: two good mornings this week.`,
+  },
+  {
+    type: 'office',
+    note: (n) =>
+      `${n.parent} and ${n.child} came to the family centre. We practised the "pause and talk" plan from the family session.`,
+  },
+  {
+    type: 'home-visit',
+    alone: true,
+    note: (n) => `Time with ${n.child} on their own, then with the family. ${n.child} said home has felt calmer.`,
+  },
+  {
+    type: 'out-of-hours',
+    significant: 'Out-of-hours visit after an argument at home',
+    note: (n) =>
+      `Out-of-hours visit after ${n.parent} rang at 8pm about an argument over screen time. Everyone was calmer by the time I left; we agreed to talk it through at the next session.`,
+  },
+  {
+    type: 'home-visit',
+    note: (n) =>
+      `Went through the plan together and ticked off what is done. ${n.parent} wants to focus on evenings next.`,
+  },
+]
+
+/** Visits to an expectant family: before the birth, with the baby at home, and after the baby was placed elsewhere. */
+const EXPECTING: Record<'before' | 'after' | 'apart', Visit[]> = {
+  before: [
+    {
+      type: 'home-visit',
+      note: (n) => `Talked about the birth plan and who ${n.parent} can call when the baby comes.`,
+    },
+    { type: 'office', note: (n) => `Went with ${n.parent} to the antenatal appointment. The baby is growing well.` },
+    {
+      type: 'home-visit',
+      note: () => 'Looked at the safe sleep space together and made a list of what is still needed.',
+    },
+  ],
+  after: [
+    {
+      type: 'home-visit',
+      note: (n) => `${n.parent} is feeding the baby confidently. We talked about a bedtime routine.`,
+    },
+    {
+      type: 'home-visit',
+      note: () => 'Play session at home: the baby is smiling and following faces. Health visitor is pleased.',
+    },
+  ],
+  apart: [
+    {
+      type: 'office',
+      note: (n) =>
+        `Met ${n.parent} after family time at the contact centre. ${n.parent} spoke about how hard the goodbyes are.`,
+    },
+    {
+      type: 'home-visit',
+      note: (n) => `Wellbeing session at home. ${n.parent} has kept every GP appointment this month.`,
+    },
+  ],
+}
 
 // ── One family's story ───────────────────────────────────────────────────────────────────────
 
@@ -617,6 +746,7 @@ class Story {
   readonly referredOn: IsoDate
   readonly names: Names
   readonly pathway: string | undefined
+  referralId = ''
   caseId = ''
   /** The family's goals as the story agrees them: the template and both scores. */
   goals: { id: string; template: GoalTemplate; family: number; worker: number; headline: number }[] = []
@@ -624,6 +754,7 @@ class Story {
   planVersion = 0
   actions: { id: string }[] = []
   removed = false
+  babyId = ''
   private people?: { personId: string; role: string; givenName: string }[]
 
   constructor(
@@ -704,11 +835,8 @@ class Story {
         return SUPPORT + main + Math.floor(stepDown / 2)
       case 'closing':
         return SUPPORT + 46
-      case 'closed': {
-        let closedOn = addDays(addMonths(today, -6), FOLLOW_UP_DUE_IN[this.index % FOLLOW_UP_DUE_IN.length] ?? 4)
-        while (weekday(closedOn) === 0 || weekday(closedOn) === 6) closedOn = addDays(closedOn, 1)
-        return this.closeDay(main, stepDown, dueIn) + daysBetween(closedOn, today)
-      }
+      case 'closed':
+        return this.closeDay(main, stepDown, dueIn) + daysBetween(this.closedOnTarget(), today)
     }
   }
 
@@ -729,14 +857,11 @@ class Story {
       plot.dueOn = dueIn
       plot.preBirthOn = this.weekday(dueIn - 56)
     }
-    const closing = stage === 'closing' || stage === 'closed'
     const stepDown = stepDownPhase(programme)
-    if (stage === 'closed') {
-      plot.closeOn =
-        length - daysBetween(addDays(addMonths(londonDate(this.realNow), -6), 0), londonDate(this.realNow)) >= 0
-          ? this.weekday(length - daysBetween(this.closedOnTarget(), londonDate(this.realNow)))
-          : undefined
-    } else if (stage === 'closing') plot.closeOn = length - 1
+    if (stage === 'closed') plot.closeOn = length - daysBetween(this.closedOnTarget(), londonDate(this.realNow))
+    else if (stage === 'closing') plot.closeOn = this.weekday(length - 1, -1)
+    // A family just starting has had no review yet (Staying Together's week 3 review is overdue).
+    if (stage === 'starting') return plot
     const until = plot.closeOn ?? length
     const schedule = programme.reviewSchedule
     if (schedule) {
@@ -747,7 +872,7 @@ class Story {
           const due = anchor + review.week * 7 - 1
           const late = stage === 'working' && cycleNumber === 1 && k === 1 && weeks.length >= 3
           const day = late ? this.weekday(due + 2) : this.weekday(due - 1, -1)
-          if (day >= until || (closing && day > until)) return
+          if (day >= until) return
           let decision: ReviewDecision = 'continue'
           if (review.week === last && cycleNumber === 1) {
             if (stage === 'working' && programme.extension) decision = 'extend'
@@ -774,7 +899,12 @@ class Story {
     }
     // A closed family's work ends at a review, unless a closure meeting (a step the programme records) takes its place.
     const meeting = closureSteps(programme).some((s) => s.event && s.recipients.length === 0)
-    if (stage === 'closed' && plot.closeOn !== undefined && !meeting && !plot.reviews.some((r) => r.decision === 'close')) {
+    if (
+      stage === 'closed' &&
+      plot.closeOn !== undefined &&
+      !meeting &&
+      !plot.reviews.some((r) => r.decision === 'close')
+    ) {
       plot.reviews.push({ day: plot.closeOn, scheduledId: null, decision: 'close', required: [] })
     }
     return plot
@@ -791,10 +921,10 @@ class Story {
   // ── The story ──────────────────────────────────────────────────────────────────────────
 
   async play() {
-    this.day(0, this.stage === 'referred' ? 9 : 10)
-    const referralId = await this.refer()
+    this.day(0, this.stage === 'referred' ? 9 + this.index : 10)
+    this.referralId = await this.refer()
     if (this.stage === 'referred') return
-    this.caseId = await this.accept(referralId)
+    this.caseId = await this.accept(this.referralId)
     if (this.stage === 'accepted') return
     await this.allocate()
     this.day(2)
@@ -829,7 +959,7 @@ class Story {
     const headlines = this.headlines()
     const full = stage !== 'starting'
 
-    if (programme.plan.socialWorkerRequests) add(4, 9, () => this.askForWork())
+    if (programme.plan.socialWorkerRequests) add(this.weekday(4), 9, () => this.askForWork())
     if (programme.crisisPlan) add(this.weekday(4), 10, () => this.crisisPlan())
     add(this.weekday(5), 13, () => this.assess(headlines, false))
     if (full) add(this.weekday(13), 15, () => this.assess(headlines, true))
@@ -844,25 +974,27 @@ class Story {
       add(agreed, 16, () => this.agreePlan(agreed))
       for (const measure of programme.outcomes.measures) add(agreed, 17, () => this.measure(measure, 'start', 0))
       // One family's plan waits for the manager's sign-off, so the manager has one to do.
-      if (!(stage === 'working' && this.index === 0)) add(this.weekday(18), 9, () => this.signOffPlan())
+      if (!(stage === 'working' && this.index === 0)) add(this.weekday(agreed + 1), 9, () => this.signOffPlan())
       const moves: [number, number, 'in-progress' | 'done'][] = [
         [5, 0, 'in-progress'],
         [12, 1, 'in-progress'],
-        [19, 2, 'in-progress'],
         [26, 0, 'done'],
-        [33, 3, 'in-progress'],
-        [47, 2, 'done'],
-        [61, 1, 'done'],
-        [75, 4, 'in-progress'],
+        [40, 2, 'in-progress'],
       ]
       for (const [after, action, status] of moves) {
         if (agreed + after < until) add(this.weekday(agreed + after), 17, () => this.actionMoves(action, status))
       }
+      // Between reviews, the family and the worker score the goals again about every five weeks.
+      for (let day = agreed + 35; day < until - 7; day += 35) {
+        const checkIn = this.weekday(day)
+        if (plot.reviews.some((r) => Math.abs(r.day - checkIn) < 14)) continue
+        add(checkIn, 16, () => this.scaling('other', checkIn))
+      }
       const agencyDay = this.weekday(24)
-      if (agencyDay < until) add(agencyDay, 12, () => this.referOnwards(agencyDay, plot.length))
+      if (agencyDay < until) add(agencyDay, 12, () => this.referOnwards(agencyDay, until))
     }
-    if (expectant(programme) && plot.dueOn !== undefined && stage === 'working' && plot.length - 15 < until) {
-      const sent = this.weekday(plot.length - 15, -1)
+    if (expectant(programme) && stage === 'working') {
+      const sent = this.weekday(plot.length - 21, -1)
       add(sent, 12, () => this.referOnwardsWaiting(sent))
     }
     if (plot.preBirthOn !== undefined && plot.preBirthOn < until && stage !== 'closing') {
@@ -884,9 +1016,10 @@ class Story {
       if (stage === 'closed') {
         add(close, 18, () => this.signOffClosure())
         const reportDay = this.weekday(close + 4)
-        if (closureSteps(programme).some((s) => s.recipients.length > 0)) add(reportDay, 11, () => this.reportSent(reportDay))
+        if (closureSteps(programme).some((s) => s.recipients.length > 0))
+          add(reportDay, 11, () => this.reportSent(reportDay))
         const threeMonths = daysBetween(this.referredOn, addMonths(this.on(close), 3))
-        const check = this.weekday(threeMonths)
+        const check = this.weekday(threeMonths, -1)
         add(check, 11, () => this.followUp(3, check))
         for (const measure of programme.outcomes.measures) add(check, 12, () => this.measure(measure, 'follow-up', 1))
       }
@@ -894,53 +1027,104 @@ class Story {
     return list
   }
 
-  /** Contacts through the work: weekly at first, then as the step-down plans, then less often in long stories. */
+  /**
+   * Contacts through the work: weekly at first and in the last weeks before today, as the
+   * step-down plans, and less often in between (a closed family's early months are history).
+   */
   contacts(until: number, add: (day: number, hour: number, run: () => Promise<void>) => void) {
     const stepDown = this.plot.reviews.find((r) => r.decision === 'step-down')
     const steps = stepDown ? this.frequencies(stepDown.day) : []
+    const open = this.stage !== 'closed'
     let n = 0
     for (let day = 6; day < until; ) {
       const visit = this.weekday(day)
       if (visit >= until) break
       const note = n
-      add(visit, 14, () => this.contact(note))
+      add(visit, this.visit(n).type === 'out-of-hours' ? 20 : 14, () => this.contact(note))
       n += 1
       const step = steps.filter((s) => s.day <= visit).at(-1)
-      const every = step ? CONTACT_EVERY[step.frequency] : day > SUPPORT + 84 ? 14 : 7
+      const weekly = visit < SUPPORT + 28 || (open && visit >= until - 22)
+      const every = step ? CONTACT_EVERY[step.frequency] : weekly ? 7 : visit < SUPPORT + 84 ? 14 : 28
       day = visit + every
+      // An open family was last seen a day or two ago.
+      if (open && day >= until && visit < until - 3) day = this.weekday(until - 1, -1)
     }
   }
 
   // ── Each thing that happens ──────────────────────────────────────────────────────────────
 
+  /**
+   * The referral, by one of the programme's routes: a parent referring themselves, the family's
+   * social worker inside Hearth, or another agency on the public form.
+   */
   async refer(): Promise<string> {
     const calendar = await this.services.programmes.calendar(this.manager)
+    const routes = this.programme.referral.routes.map((r) => r.id)
+    const route = routes[(Object.keys(DEMO_STAGES).indexOf(this.stage) + 1) % routes.length] ?? ''
+    const n = this.names
+    const expecting = this.family.children.some((c) => c.unborn)
+    const authorityId = this.manager.actor.authorityId
+    const agency = expecting
+      ? { organisation: 'Northshire Demo Maternity Unit', role: 'Specialist midwife' }
+      : this.random.pick([
+          { organisation: 'Northshire Demo Academy', role: 'Designated safeguarding lead' },
+          { organisation: 'Northshire Demo School Nursing', role: 'School nurse' },
+          { organisation: 'Northshire Demo Medical Practice', role: 'GP' },
+        ])
+    const how = /self/.test(route)
+      ? { as: 'public-parent' as const, ctx: { actor: { type: 'public' as const, authorityId } } }
+      : /social-worker|single-assessment|allocated-worker|step-down/.test(route)
+        ? { as: 'internal' as const, ctx: this.cast.social }
+        : { as: 'public-professional' as const, ctx: { actor: { type: 'public' as const, authorityId } } }
+    const referrer =
+      how.as === 'public-parent'
+        ? { type: 'parent', name: `${n.parent} ${n.surname}`, email: `${n.parent.toLowerCase()}@${DEMO_EMAIL_DOMAIN}` }
+        : how.as === 'internal'
+          ? {
+              type: 'professional',
+              name: 'Demo Social Worker',
+              organisation: "Northshire Demo Children's Social Care",
+              role: 'Allocated social worker',
+              email: `social@${DEMO_EMAIL_DOMAIN}`,
+            }
+          : { type: 'professional', name: 'Demo Referrer', ...agency, email: `referrer@${DEMO_EMAIL_DOMAIN}` }
+    const happening = expecting
+      ? `${n.parent} is about 11 weeks pregnant. An older child was removed from the family's care some years ago, and ${n.parent} wants help to show this baby can stay at home.`
+      : this.random.pick([
+          `Arguments at home have become frequent and loud. ${n.child} has stayed out late twice this month, and the family would like help before things break down.`,
+          `${n.child}'s attendance has dropped this term and there have been angry outbursts at home. ${n.parent} says they are exhausted and want support.`,
+          `Police were called to the home after an argument last month. Nobody was hurt, but the family agree they need help to stay together.`,
+        ])
     const { id } = await this.services.referrals.create(
-      this.manager,
+      how.ctx,
       referralInputSchema.parse({
         programmeId: this.programme.id,
-        referrer: {
-          type: 'professional',
-          name: 'Demo Referrer',
-          organisation: 'Northshire Demo School',
-          role: 'Designated safeguarding lead',
-          email: `referrer@${DEMO_EMAIL_DOMAIN}`,
-        },
+        referrer,
         children: this.family.children.map((c) => ({ ...c, familyName: this.family.surname })),
         adults: this.family.adults.map((a) => ({ ...a, familyName: this.family.surname })),
         indicators: ['family-breakdown', 'parental-conflict'],
-        whatIsHappening: 'Invented for the demo: arguments at home have grown, and the family would like help.',
-        hopedChange: 'Calmer evenings, and the children back in school every day.',
-        consent: { familyAgreed: true, sharingAgreed: true, givenBy: 'The parents' },
-        facts: {
-          safeguardingLevel: 3,
-          socialWorkerAllocated: true,
-          previousRemovals: 1,
-          childInNeedStepDown: true,
-          youngPersonHomeless: false,
+        whatIsHappening: happening,
+        hopedChange: expecting
+          ? 'To be ready for the baby, with people around us we can ask for help.'
+          : 'Calmer evenings, and the children back in school every day.',
+        consent: {
+          familyAgreed: true,
+          sharingAgreed: true,
+          givenBy: how.as === 'public-parent' ? n.parent : 'The parents',
         },
+        ...(how.as === 'internal'
+          ? {
+              facts: {
+                safeguardingLevel: 3,
+                socialWorkerAllocated: true,
+                previousRemovals: expecting ? 1 : 0,
+                childInNeedStepDown: /step-down/.test(route),
+                youngPersonHomeless: false,
+              },
+            }
+          : {}),
       }),
-      'internal',
+      how.as,
       calendar,
     )
     return id
@@ -953,10 +1137,11 @@ class Story {
       await this.services.referrals.recordDiscussion(this.manager, referralId, {
         heldOn: londonDate(this.day(0, 15)),
         attendees: ['Demo Manager', 'Demo Key Worker'],
-        presentingIssues: 'Invented for the demo.',
-        criteriaDiscussion: 'The family meets the criteria.',
-        risks: 'Invented for the demo.',
-        decision: 'Accept.',
+        presentingIssues: `Escalating arguments at home; ${this.names.child} has stayed out overnight once.`,
+        criteriaDiscussion:
+          'Level 3, with care possible within weeks if things carry on: the family meets the criteria.',
+        risks: `${this.names.child} going missing again; the family breaking down.`,
+        decision: 'Accept, with a home visit within 48 hours.',
       })
     }
     this.day(0, 16)
@@ -964,7 +1149,7 @@ class Story {
     const { caseId } = await this.services.referrals.decide(this.manager, referralId, current.row.version, {
       outcome: 'accept',
       ...(this.pathway ? { pathway: this.pathway } : {}),
-      rationale: 'Invented for the demo: the family meets the criteria and would like the help.',
+      rationale: 'The family meets the criteria and would like the help.',
     })
     if (!caseId) throw new Error('The demo referral did not open a case')
     return caseId
@@ -1011,26 +1196,38 @@ class Story {
 
   /** A contact: a visit (or, on a first visit, the home visit the timescales wait for) that sees the children. */
   async contact(n: number) {
-    const people = await this.casePeople()
+    const people = (await this.casePeople()).filter((p) => p.role !== 'unborn')
     const children = people.filter((p) => p.role === 'child')
-    const types = this.programme.engagement?.childrenSeenWithin ? ['home-visit', 'office', 'home-visit'] : ['home-visit']
-    const type = (n < 0 ? 'home-visit' : (types[n % types.length] ?? 'home-visit')) as 'home-visit' | 'office'
-    const at = (c: { personId: string }) => !(this.removed && c.personId === children.at(-1)?.personId)
+    const visit = this.visit(n)
+    // A baby placed with foster carers is not at home to be seen.
+    const at = (c: { personId: string }) => !(this.removed && c.personId === this.babyId)
     await this.services.contacts.record(this.worker, this.caseId, {
       occurredAt: this.services.clock(),
-      type,
+      type: visit.type,
       outcome: 'completed',
       present: people.filter(at).map((p) => p.personId),
       children: children.map((c, i) => ({
         personId: c.personId,
         seen: at(c),
-        seenAlone: at(c) && i === 0 && n % 3 === 2,
+        seenAlone: at(c) && i === 0 && visit.alone === true,
       })),
       note:
         n < 0
           ? 'First home visit: met the family at home and talked about what they would like to change.'
-          : (CONTACT_NOTES[n % CONTACT_NOTES.length] as (x: Names) => string)(this.names),
+          : visit.note(this.names),
+      ...(visit.significant ? { significant: true, headline: visit.significant } : {}),
     })
+  }
+
+  /** The `n`th visit of the story (a first home visit for -1). */
+  visit(n: number): Visit {
+    if (this.family.children.some((c) => c.unborn)) {
+      const list = EXPECTING[this.babyId ? (this.removed ? 'apart' : 'after') : 'before']
+      return list[Math.max(0, n) % list.length] as Visit
+    }
+    const outOfHours = this.programme.support.some((s) => /out-of-hours|any time/.test(`${s.id} ${s.name}`))
+    const list = outOfHours ? VISITS : VISITS.filter((v) => v.type !== 'out-of-hours')
+    return n < 0 ? (VISITS[0] as Visit) : (list[n % list.length] as Visit)
   }
 
   /** The headline needs the family is working on: the programme's own, the baby's development first for an expectant family. */
@@ -1076,7 +1273,6 @@ class Story {
       agreedOn: this.on(this.weekday(4)),
       agreedWith: `${this.adultsNamed()}, and the family's social worker`,
     })
-    this.day(this.weekday(4), 16)
     await this.services.plans.signOff(this.manager, this.caseId, id, agreed.version)
   }
 
@@ -1113,10 +1309,10 @@ class Story {
     const content = complete
       ? {
           ...draft,
-          children: children.map((c) => ({
+          children: children.map((c, i) => ({
             personId: c.personId,
-            story: `${c.givenName} is doing well in some lessons and has a close friend at school.`,
-            voice: `"I want home to be less shouty."`,
+            story: CHILD_STORIES[i % CHILD_STORIES.length] as string,
+            voice: CHILD_VOICES[i % CHILD_VOICES.length] as string,
           })),
           domains: {
             ...draft.domains,
@@ -1197,11 +1393,14 @@ class Story {
     this.actions = written.plan.actions.map((a) => ({ id: a.id }))
   }
 
-  /** Support from the programme's catalogue that fits the action. */
-  support(fits: RegExp, turn: number): string | null {
+  /** Support from the programme's catalogue that fits the action: the first word that names an item, in order. */
+  support(words: string[], turn: number): string | null {
     const catalogue = this.programme.support
-    const found = catalogue.find((s) => fits.test(`${s.id} ${s.name.toLowerCase()}`))
-    return (found ?? catalogue[turn % catalogue.length])?.id ?? null
+    for (const word of words) {
+      const found = catalogue.find((s) => `${s.id} ${s.name.toLowerCase()}`.includes(word))
+      if (found) return found.id
+    }
+    return catalogue[turn % catalogue.length]?.id ?? null
   }
 
   async agreePlan(day: number) {
@@ -1235,10 +1434,13 @@ class Story {
     this.planVersion = version
   }
 
-  /** Scaling at the start or at closure (a review asks its own). */
-  async scaling(occasion: 'start' | 'closure', day: number) {
+  /** Scaling at the start, between reviews, or at closure (a review asks its own). */
+  async scaling(occasion: 'start' | 'other' | 'closure', day: number) {
     if (this.goals.length === 0) return
-    if (occasion === 'closure') for (const g of this.goals) this.move(g, 1)
+    for (const g of occasion === 'start' ? [] : this.goals) {
+      g.family = Math.min(10, g.family + this.random.between(1, 2))
+      g.worker = Math.min(10, g.worker + this.random.between(0, 1))
+    }
     await this.services.progress.recordScaling(this.worker, this.caseId, {
       askedOn: this.on(day),
       occasion,
@@ -1252,7 +1454,12 @@ class Story {
   }
 
   /** A reading of one of the programme's measures, `progress` of the way from the start (0) to the end of the work (1). */
-  async measure(measure: Measure, occasion: 'start' | 'review' | 'closure' | 'follow-up', progress: number, reviewId?: string) {
+  async measure(
+    measure: Measure,
+    occasion: 'start' | 'review' | 'closure' | 'follow-up',
+    progress: number,
+    reviewId?: string,
+  ) {
     const people = await this.casePeople()
     const recordedOn = londonDate(this.services.clock())
     const children = people.filter((p) => p.role === 'child')
@@ -1270,7 +1477,7 @@ class Story {
               from: addDays(recordedOn, -42),
               to: addDays(recordedOn, -1),
               possible,
-              attended: at(i === 0 ? 48 : 27, i === 0 ? 58 : 55),
+              attended: at([48, 27, 54][i % 3] as number, [58, 55, 57][i % 3] as number),
             },
           })
         }
@@ -1295,8 +1502,11 @@ class Story {
         }
         break
       case 'child-at-home':
-        for (const [i, child] of children.entries()) {
-          readings.push({ personId: child.personId, value: { atHome: !(this.removed && i === children.length - 1) } })
+        for (const child of children) {
+          readings.push({
+            personId: child.personId,
+            value: { atHome: !(this.removed && child.personId === this.babyId) },
+          })
         }
         break
       case 'count':
@@ -1308,13 +1518,14 @@ class Story {
       case 'licensed-score': {
         const low = measure.minimum ?? 0
         const high = measure.maximum ?? low + 10
-        readings.push({ value: { score: at(low + Math.round((high - low) * 0.3), low + Math.round((high - low) * 0.7)) } })
+        readings.push({
+          value: { score: at(low + Math.round((high - low) * 0.3), low + Math.round((high - low) * 0.7)) },
+        })
         break
       }
     }
-    const per = measure.per ?? (measure.kind === 'count' || measure.kind === 'scaling' ? 'family' : undefined)
-    const forFamily = per === 'family' || measure.kind === 'licensed-score'
     if (readings.length === 0) return
+    const forFamily = subjectOf(measure) === 'family'
     await this.services.progress.recordMeasure(this.worker, this.caseId, {
       measureId: measure.id,
       occasion,
@@ -1331,7 +1542,7 @@ class Story {
     const progress = this.goals.map((g) => {
       const delta = worse ? -1 : this.random.between(1, 2)
       this.move(g, delta)
-      const direction = delta > 0 ? 'better' : delta < 0 ? 'worse' : 'same'
+      const direction: 'better' | 'same' | 'worse' = delta > 0 ? 'better' : delta < 0 ? 'worse' : 'same'
       return { goalId: g.id, direction, evidence: g.template.evidence[direction] }
     })
     const extension = this.programme.extension
@@ -1345,7 +1556,10 @@ class Story {
     const { id } = await this.services.reviews.record(this.worker, this.caseId, {
       heldOn,
       scheduledId: planned.scheduledId,
-      attendees: { participants: [...new Set(participants)], others: stepping ? 'The school’s family liaison worker' : null },
+      attendees: {
+        participants: [...new Set(participants)],
+        others: stepping ? 'the school’s family liaison worker' : null,
+      },
       progress,
       scaling: this.goals.map((g) => ({ goalId: g.id, family: g.family, worker: g.worker })),
       familyView: worse
@@ -1361,7 +1575,9 @@ class Story {
               'The crisis has eased but the worries underneath it have not: the family need the longer work of this pathway.',
           }
         : {}),
-      ...(stepping ? { frequencies: this.frequencies(planned.day).map((s) => ({ from: this.on(s.day), frequency: s.frequency })) } : {}),
+      ...(stepping
+        ? { frequencies: this.frequencies(planned.day).map((s) => ({ from: this.on(s.day), frequency: s.frequency })) }
+        : {}),
     })
     for (const measure of this.programme.outcomes.measures) {
       await this.measure(measure, 'review', Math.min(0.8, planned.day / (this.plot.closeOn ?? planned.day + 60)), id)
@@ -1398,23 +1614,22 @@ class Story {
   /** After a review changed the pathway: the next edition of the plan, agreed and signed off. */
   async changePlan(day: number) {
     const { id } = await this.services.plans.newEdition(this.worker, this.caseId, this.planId, this.planVersion, {
-      changeReason: 'The pathway changed at the review: more time for family sessions, and support from the wider family.',
+      changeReason:
+        'The pathway changed at the review: more time for family sessions, and support from the wider family.',
     })
     const { version } = await this.services.plans.saveAction(this.worker, this.caseId, id, 1, null, {
       goalId: this.goals[0]?.id ?? null,
       what: 'A family network meeting with grandparents and an aunt, to plan who helps when',
       who: 'Demo Key Worker',
       byWhen: this.on(this.weekday(day + 14)),
-      supportId: this.support(/network|family/, 0),
+      supportId: this.support(['network', 'family'], 0),
       professionalOnly: false,
     })
-    this.day(this.weekday(day + 1), 11)
-    this.planVersion = (
-      await this.services.plans.agree(this.worker, this.caseId, id, version, {
-        agreedOn: this.on(this.weekday(day + 1)),
-        agreedWith: this.adultsNamed(),
-      })
-    ).version
+    const agreed = await this.services.plans.agree(this.worker, this.caseId, id, version, {
+      agreedOn: this.on(day),
+      agreedWith: this.adultsNamed(),
+    })
+    this.planVersion = (await this.services.plans.signOff(this.manager, this.caseId, id, agreed.version)).version
     this.planId = id
     this.actions = (await this.services.plans.get(this.worker, this.caseId, id)).plan.actions.map((a) => ({ id: a.id }))
   }
@@ -1426,7 +1641,8 @@ class Story {
       heldOn: this.on(this.weekday(day)),
       attendees: 'Demo Key Worker, Demo Family Worker, Demo Manager (consultant), the family’s social worker',
       dilemma: `How to keep ${n.parent} engaged when visits feel like being checked up on.`,
-      hypotheses: 'Earlier contact with services felt blaming; the family may be testing whether this team is different.',
+      hypotheses:
+        'Earlier contact with services felt blaming; the family may be testing whether this team is different.',
       ideas: 'Ask the family what would make visits feel useful; bring the genogram to the next session.',
       actions: 'Key worker to ask the family to choose the focus of the next two sessions.',
       nextOn: this.on(this.weekday(day + 35)),
@@ -1466,7 +1682,7 @@ class Story {
     })
   }
 
-  /** An expectant family's second referral, sent a fortnight ago and still unanswered: overdue, to chase. */
+  /** An expectant family's second referral, sent three weeks ago and still unanswered: overdue, to chase. */
   async referOnwardsWaiting(day: number) {
     const goal = this.goals.find((g) => g.headline === 10) ?? this.goals[1]
     await this.services.onwardReferrals.record(this.worker, this.caseId, {
@@ -1507,51 +1723,64 @@ class Story {
       relationship: baby.relationship,
       version: baby.version,
     })
+    this.babyId = baby.personId
     this.people = undefined
   }
 
   /** A worker proposes closure: where the family goes next, the outcomes, the children at home, the programme's steps. */
   async proposeClosure(day: number) {
-    const early = this.stage === 'closing'
+    const ending = this.ending()
+    const met = ending === 'met'
     const overview = await this.services.closures.overview(this.worker, this.caseId)
-    const closedOn = this.on(day)
-    const destination = early
-      ? overview.destinations.find((d) => d.id === (this.index % 2 ? 'withdrew-consent' : 'moved-away'))
+    const destination = !met
+      ? overview.destinations.find((d) => d.id === ending)
       : this.removed
         ? overview.destinations.find((d) => /remov/i.test(d.name))
         : this.pathway && /reunif/.test(this.pathway)
           ? overview.destinations.find((d) => /return/i.test(d.name))
           : undefined
     const n = this.names
+    const reasons = {
+      'moved-away': `The family are moving to another area to be near ${n.parent}'s sister. We have passed on the plan, with their agreement.`,
+      'withdrew-consent':
+        'The family have decided they do not want to carry on with the work for now. They know how to come back.',
+      met:
+        this.stage === 'closing'
+          ? 'Quicker progress than anyone expected: the family have met their goals, and everyone agrees the work can end early.'
+          : 'The family have met the goals in their plan and everyone agrees the work can end.',
+    }
     await this.services.closures.propose(this.worker, this.caseId, {
-      closedOn,
-      reason: early
-        ? destination?.id === 'moved-away'
-          ? `The family are moving to another area to be near ${n.parent}'s sister. We have passed on the plan, with their agreement.`
-          : 'The family have decided they do not want to carry on with the work for now. They know how to come back.'
-        : 'The family have met the goals in their plan and everyone agrees the work can end.',
+      closedOn: this.on(day),
+      reason: reasons[ending],
       destinationId: (destination ?? overview.destinations[0])?.id ?? null,
       outcomes: overview.needs.headlines.map((h, i) => ({
         headline: h.headline,
-        result: early ? 'no-change' : i === 1 ? 'sustained' : 'improved',
-        evidence: early
-          ? 'Too early to see lasting change'
-          : (this.goals.find((g) => g.headline === h.headline)?.template.evidence.better ??
-            'The family and the worker agree things are better'),
+        result: met ? (i === 1 ? 'sustained' : 'improved') : 'no-change',
+        evidence: met
+          ? (this.goals.find((g) => g.headline === h.headline)?.template.evidence.better ??
+            'The family and the worker agree things are better')
+          : 'Too early to see lasting change',
       })),
-      children: overview.children.map((c, i, all) => ({
+      children: overview.children.map((c) => ({
         personId: c.personId,
-        livingAtHome: c.role === 'unborn' ? null : !(this.removed && i === all.length - 1),
+        livingAtHome: c.role === 'unborn' ? null : !(this.removed && c.personId === this.babyId),
       })),
       steps: overview.steps
         .filter((s) => s.recipients.length === 0)
         .map((s, i) => ({
           stepId: s.id,
-          done: !early,
-          doneOn: early ? null : this.on(this.weekday(day - 2 * i, -1)),
-          note: early ? null : 'Done with the family.',
+          done: met,
+          doneOn: met ? this.on(this.weekday(day - 3 * i, -1)) : null,
+          note: met ? (STEP_NOTES[i % STEP_NOTES.length] as string) : null,
         })),
     })
+  }
+
+  /** How the work ends: its goals met (at the end, or early), or the family moving away or withdrawing. */
+  ending(): 'met' | 'moved-away' | 'withdrew-consent' {
+    if (this.stage !== 'closing') return 'met'
+    if (this.family.children.some((c) => c.unborn)) return 'moved-away'
+    return this.index === 1 ? 'withdrew-consent' : 'met'
   }
 
   async signOffClosure() {
@@ -1576,9 +1805,9 @@ class Story {
     const children = (await this.casePeople()).filter((p) => p.role === 'child' || p.role === 'unborn')
     await this.services.closures.recordFollowUp(this.worker, this.caseId, check.id, check.version, {
       doneOn: this.on(day),
-      children: children.map((c, i) => ({
+      children: children.map((c) => ({
         personId: c.personId,
-        livingAtHome: c.role === 'unborn' ? null : !(this.removed && i === children.length - 1),
+        livingAtHome: c.role === 'unborn' ? null : !(this.removed && c.personId === this.babyId),
       })),
       reReferred: false,
       note: 'Spoke to the family and the school: things are going well.',
@@ -1598,11 +1827,15 @@ function makeFamily(
   if (random.next() < 0.5) adults.push({ givenName: random.pick(ADULT_NAMES), relationship: 'Father' })
   if (adults[1]?.givenName === adults[0]?.givenName) adults.pop()
   if (dueIn !== undefined) {
-    return { surname, adults, children: [{ givenName: 'Baby', unborn: true, expectedDueDate: addDays(referredOn, dueIn) }] }
+    return {
+      surname,
+      adults,
+      children: [{ givenName: 'Baby', unborn: true, expectedDueDate: addDays(referredOn, dueIn) }],
+    }
   }
   const ages = criteria(programme.eligibility.rule).find((c) => c.type === 'age')
   const youngest = ages && 'minimum' in ages && ages.minimum ? ages.minimum.years : 5
-  const oldest = ages && 'maximum' in ages && ages.maximum ? Math.min(ages.maximum.years, 16) : 14
+  const oldest = ages && 'maximum' in ages && ages.maximum ? Math.min(ages.maximum.years, 15) : 14
   const count = random.between(1, 3)
   const names = [...CHILD_NAMES]
   const children = Array.from({ length: count }, (_, i) => {
