@@ -2,6 +2,8 @@
  * `npm test`: finds every *.test.ts under src/ and test/ (Node 20's test runner has no
  * globs) and runs them with Node's test runner, whose summary lines CI reads.
  * Extra arguments are passed on, e.g. `npm test -- test/integration/api.test.ts`.
+ * Node 20 applies --test-timeout to each file as a whole: a file that needs more than five
+ * minutes has hung, or has grown too big and should be split (as the browser journeys are).
  */
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
@@ -20,7 +22,7 @@ const files = args.some((a) => a.endsWith('.ts'))
     )
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...args, ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...args, ...files],
   { cwd: root, stdio: 'inherit' },
 )
 process.exit(result.status ?? 1)

@@ -40,14 +40,19 @@ export function axeLog(): AxeLog {
   return { violations: [], checked: [] }
 }
 
-/** Screenshots the page into test-results/screens and runs axe (WCAG 2.2 AA) on it. */
+/**
+ * Runs axe (WCAG 2.2 AA) on the page, and screenshots it into test-results/screens for a person to
+ * look at — except in CI, where nobody would, and a screenshot of every page checked is a third of
+ * the time the browser tests take.
+ */
 export async function check(log: AxeLog, page: Page, name: string) {
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true })
+  if (!process.env.CI) await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true })
   await page.evaluate(axeSource)
   const result = (await page.evaluate(
     (tags) =>
       (globalThis as unknown as { axe: { run: (c: unknown) => Promise<unknown> } }).axe.run({
         runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
       }),
     WCAG,
   )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }
