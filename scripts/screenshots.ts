@@ -31,7 +31,7 @@ interface Shot {
   /** The page, given the demo's families of the service by stage. */
   path(family: (stage: DemoStage) => DemoStory, find: Finder): Promise<string> | string
   /** Where the picture starts: a heading (or other words) on the page; the top of the page if left out. */
-  from?: string
+  from?: string | RegExp
   /** Tallest the picture may be: cut there (the rest of the page if it is shorter). */
   height: number
 }
@@ -69,8 +69,8 @@ const SHOTS: Shot[] = [
     name: '07-assessment',
     who: 'worker',
     path: onCase('working', () => '/assessment'),
-    from: 'Strengths and worries',
-    height: 700,
+    from: /^Latest assessment: completed/,
+    height: 1180,
   },
   { name: '08-plan', who: 'worker', path: onCase('working', () => '/plan'), height: 1700 },
   {
@@ -197,7 +197,7 @@ async function main() {
       const full = await page.evaluate(() => document.documentElement.scrollHeight)
       let top = 0
       if (shot.from) {
-        const box = await page.getByText(shot.from, { exact: true }).first().boundingBox({ timeout: 5000 })
+        const box = await page.getByText(shot.from, { exact: typeof shot.from === 'string' }).first().boundingBox({ timeout: 5000 })
         if (!box) throw new Error(`${shot.name}: no heading "${shot.from}" on ${target}`)
         top = Math.max(0, Math.floor(box.y) - 30)
       }
