@@ -197,7 +197,10 @@ async function main() {
       const full = await page.evaluate(() => document.documentElement.scrollHeight)
       let top = 0
       if (shot.from) {
-        const box = await page.getByText(shot.from, { exact: typeof shot.from === 'string' }).first().boundingBox({ timeout: 5000 })
+        const box = await page
+          .getByText(shot.from, { exact: typeof shot.from === 'string' })
+          .first()
+          .boundingBox({ timeout: 5000 })
         if (!box) throw new Error(`${shot.name}: no heading "${shot.from}" on ${target}`)
         top = Math.max(0, Math.floor(box.y) - 30)
       }
