@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto'
 import { and, asc, count, desc, eq, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database, Tx } from '../db/client.ts'
-import { appUser, auditEvent, caseAllocation, caseEvent, familyCase, followUp } from '../db/schema/index.ts'
+import {
+  appUser,
+  auditEvent,
+  caseAllocation,
+  caseEvent,
+  closure,
+  familyCase,
+  followUp,
+  plan,
+} from '../db/schema/index.ts'
 import type { Role } from '../domain/access.ts'
 import type { Deadline } from '../domain/deadlines.ts'
 import { completedYears, type IsoDate, londonDate } from '../domain/isoDate.ts'
@@ -14,6 +23,7 @@ import {
   nextEvents,
   type StageEvent,
 } from '../domain/lifecycle.ts'
+import { PLAN_KINDS } from '../domain/plans.ts'
 import type { Programme } from '../domain/programme/schema.ts'
 import type { AuditLog } from './audit.ts'
 import type { CaseChild, CaseRow, CaseState, Casework } from './casework.ts'
@@ -644,6 +654,81 @@ export function createCaseService(
           page: current,
           pageSize: PAGE_SIZE,
         }
+      })
+    },
+
+    /**
+     * What waits for a team manager's sign-off across the team's cases: plans agreed with the
+     * family and closures proposed, oldest first, each with who agreed or proposed it and when.
+     */
+    async awaitingSignOff(ctx: RequestContext) {
+      const authorityId = ctx.actor.authorityId
+      return database.withTenant(authorityId, async (tx) => {
+        const me = await casework.actorUser(tx, ctx)
+        if (!me) throw new NotFoundError('User')
+        const where: SQL[] = [eq(familyCase.authorityId, authorityId), ne(familyCase.status, 'closed')]
+        const scoped = scopeFilter(me, 'team')
+        if (scoped) where.push(scoped)
+        const onCase = and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, plan.caseId))
+        const plans = await tx
+          .select({
+            caseId: plan.caseId,
+            id: plan.id,
+            kind: plan.kind,
+            edition: plan.edition,
+            on: plan.agreedOn,
+            by: plan.agreedBy,
+          })
+          .from(plan)
+          .innerJoin(familyCase, onCase)
+          .where(and(eq(plan.authorityId, authorityId), eq(plan.status, 'agreed'), isNull(plan.signedOffBy), ...where))
+        const closures = await tx
+          .select({ caseId: closure.caseId, at: closure.proposedAt, by: closure.proposedBy })
+          .from(closure)
+          .innerJoin(familyCase, and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, closure.caseId)))
+          .where(and(eq(closure.authorityId, authorityId), eq(closure.status, 'proposed'), ...where))
+        const caseIds = [...new Set([...plans, ...closures].map((r) => r.caseId))]
+        const rows = caseIds.length
+          ? await tx
+              .select()
+              .from(familyCase)
+              .where(and(eq(familyCase.authorityId, authorityId), inArray(familyCase.id, caseIds)))
+          : []
+        const byCase = new Map((await summaries(tx, authorityId, rows)).map((c) => [c.row.id, c]))
+        const who = await casework.userNames(
+          tx,
+          authorityId,
+          [...plans, ...closures].map((r) => r.by),
+        )
+        const items: { summary: CaseSummary; what: string; since: IsoDate; by: string; href: string }[] = []
+        for (const p of plans) {
+          const summary = byCase.get(p.caseId)
+          if (!summary || !p.on) continue
+          const name = p.kind === 'crisis' ? PLAN_KINDS.crisis : summary.programme.plan.name
+          items.push({
+            summary,
+            what: p.edition > 1 ? `${name}, edition ${p.edition}` : name,
+            since: p.on as IsoDate,
+            by: (p.by && who.get(p.by)) || 'Unknown user',
+            href: `/cases/${p.caseId}/plan/${p.id}`,
+          })
+        }
+        for (const c of closures) {
+          const summary = byCase.get(c.caseId)
+          if (!summary) continue
+          items.push({
+            summary,
+            what: 'Closure',
+            since: londonDate(c.at),
+            by: who.get(c.by) ?? 'Unknown user',
+            href: `/cases/${c.caseId}/closure`,
+          })
+        }
+        items.sort(
+          (a, b) => a.since.localeCompare(b.since) || a.summary.row.familyName.localeCompare(b.summary.row.familyName),
+        )
+        await audit.record(tx, ctx, { action: 'list', recordType: 'sign-off', details: { count: items.length } })
+        return items
       })
     },
 

@@ -108,6 +108,7 @@ const SHARED_PAGES = new Set([
   'closure-sign-off',
   'closure-signed-off',
   'work-follow-up',
+  'work-team-sign-off',
   'follow-up',
   'follow-up-errors',
   'chronology',
@@ -519,12 +520,13 @@ export async function agreePlan(worker: Actor, agreedWith: string) {
   await shown(worker.page.getByText(`with ${agreedWith}`).first())
 }
 
-/** A team manager signs off the plan in force of the kind named (the tab's section heading). */
-export async function signOffPlan(manager: Actor, caseId: string, section: string) {
+/** A team manager finds the agreed plan (by its name) waiting in Team work, and signs it off. */
+export async function signOffPlan(manager: Actor, caseId: string, plan: string) {
   const { page } = manager
-  await manager.open(caseId, 'Plan')
-  const part = page.locator('section', { has: page.getByRole('heading', { name: section, exact: true }) })
-  await part.getByRole('button', { name: /^Open edition/ }).click()
+  await manager.go('/work/team')
+  await manager.check('work-team-sign-off')
+  await page.locator(`a[href^="/cases/${caseId}/plan/"]`, { hasText: plan }).click()
+  await shown(page.getByRole('button', { name: 'Sign off the plan' }))
   await manager.check('plan-edition-agreed')
   await manager.submit('Sign off the plan', /Signed off/)
   await shown(page.getByText(`By ${team.people.manager.name}`).first())
@@ -617,9 +619,10 @@ export async function stepDone(a: Actor, step: string, day: IsoDate, note?: stri
   if (note) await part.getByLabel('Note (optional)').fill(note)
 }
 
-/** The team manager signs the closure off, which closes the case. */
+/** The team manager finds the proposed closure waiting in Team work and signs it off, which closes the case. */
 export async function signOffClosure(manager: Actor, caseId: string) {
-  await manager.open(caseId, 'Closure')
+  await manager.go('/work/team')
+  await manager.page.locator(`a[href="/cases/${caseId}/closure"]`).click()
   await manager.button('Sign off closure').click()
   await manager.check('closure-sign-off')
   await manager.submit('Sign off and close the case', /Signed off/)

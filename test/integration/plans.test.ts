@@ -248,6 +248,27 @@ describe('Lewisham: the Family Action Plan', () => {
     })
     assert.equal((await eventsOf(lewisham, 'plan-agreed')).length, 1)
 
+    // The team manager finds it waiting in Team work, with a pointer from My work; the worker does not.
+    const link = `href="${tab(lewisham)}/${plan.id}">Family Action Plan<`
+    const teamWork = await (await manager.get('/work/team')).text()
+    assert.match(teamWork, /<h2 class="govuk-heading-m">Waiting for sign-off<\/h2>/)
+    assert.ok(teamWork.includes(link), 'the agreed plan links from Team work')
+    assert.match(
+      teamWork,
+      new RegExp(`2 March 2026</td>\\s*<td class="govuk-table__cell">${team.people.worker.name}</td>`),
+    )
+    const waiting = teamWork
+      .split('<h2 class="govuk-heading-m">Deadlines</h2>')[0]
+      ?.match(/<tr class="govuk-table__row">/g)
+    assert.ok(waiting && waiting.length > 1)
+    assert.match(
+      await (await manager.get('/work')).text(),
+      new RegExp(
+        `${waiting.length - 1} plans or closures are waiting for sign-off: see <a class="govuk-link" href="/work/team">`,
+      ),
+    )
+    assert.doesNotMatch(await (await worker.get('/work')).text(), /waiting for sign-off/)
+
     await assert.rejects(
       app.services.plans.signOff(team.worker, lewisham, plan.id, agreed.version),
       (e: unknown) => e instanceof InvalidInputError && /Only a team manager/.test(e.fields.form ?? ''),
@@ -272,6 +293,7 @@ describe('Lewisham: the Family Action Plan', () => {
     const after = await (await worker.get(`${tab(lewisham)}/${plan.id}`)).text()
     assert.match(after, /Signed off/)
     assert.match(after, new RegExp(`By ${team.people.manager.name} on 2 March 2026`))
+    assert.ok(!(await (await manager.get('/work/team')).text()).includes(link), 'signed off, it no longer waits')
     assert.ok((await auditOf(plan.id)).some((e) => e.action === 'sign-off'))
 
     const again = await manager.post(

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express'
+import { can } from '../../domain/access.ts'
 import { DEADLINE_STATUSES } from '../../domain/deadlines.ts'
 import { isUuid } from '../../domain/identifiers.ts'
 import { londonDate, londonMoment } from '../../domain/isoDate.ts'
@@ -133,8 +134,12 @@ export function caseRoutes(services: Services): PageRoute[] {
   async function workPage(req: Request, res: Response, scope: 'mine' | 'team') {
     const ctx = requestContext(req, res)
     const result = await services.cases.work(ctx, scope, pageNumber(req))
+    // Team managers sign plans and closures off: what waits for them heads Team work.
+    const signOffs =
+      ctx.actor.role && can(ctx.actor.role, 'cases:manage') ? await services.cases.awaitingSignOff(ctx) : []
     res.render('cases/views/work.njk', {
       scope,
+      signOffs,
       items: result.items,
       overdue: result.overdue,
       deadlineStatuses: DEADLINE_STATUSES,
