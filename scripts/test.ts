@@ -29,7 +29,7 @@ const files = args.some((a) => a.endsWith('.ts'))
         .filter((f) => !except.some((folder) => f.startsWith(folder)))
         .sort(),
     )
-if (except.length > 0) console.log(`# not run here: the tests under ${except.join(', ')}`)
+if (except.length > 0) process.stdout.write(`# not run here: the tests under ${except.join(', ')}\n`)
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...args, ...files],

@@ -1,4 +1,5 @@
 import { formatIsoDate, type IsoDate } from './isoDate.ts'
+import type { Programme } from './programme/schema.ts'
 
 /**
  * The rules of a case's plans, without storage: the crisis intervention plan (Derby: "create a
@@ -15,6 +16,11 @@ export type PlanKind = keyof typeof PLAN_KINDS
 
 export function isPlanKind(value: unknown): value is PlanKind {
   return typeof value === 'string' && Object.hasOwn(PLAN_KINDS, value)
+}
+
+/** What the service calls a plan of this kind: the family's plan goes by the programme's own name. */
+export function planName(programme: Programme, kind: PlanKind): string {
+  return kind === 'crisis' ? PLAN_KINDS.crisis : programme.plan.name
 }
 
 export const PLAN_STATUSES = { draft: 'Draft', agreed: 'Agreed', superseded: 'Superseded' } as const

@@ -23,7 +23,7 @@ import {
   nextEvents,
   type StageEvent,
 } from '../domain/lifecycle.ts'
-import { PLAN_KINDS } from '../domain/plans.ts'
+import { isPlanKind, planName } from '../domain/plans.ts'
 import type { Programme } from '../domain/programme/schema.ts'
 import type { AuditLog } from './audit.ts'
 import type { CaseChild, CaseRow, CaseState, Casework } from './casework.ts'
@@ -669,10 +669,9 @@ export function createCaseService(
         const where: SQL[] = [eq(familyCase.authorityId, authorityId), ne(familyCase.status, 'closed')]
         const scoped = scopeFilter(me, 'team')
         if (scoped) where.push(scoped)
-        const onCase = and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, plan.caseId))
         const plans = await tx
           .select({
-            caseId: plan.caseId,
+            row: familyCase,
             id: plan.id,
             kind: plan.kind,
             edition: plan.edition,
@@ -680,21 +679,15 @@ export function createCaseService(
             by: plan.agreedBy,
           })
           .from(plan)
-          .innerJoin(familyCase, onCase)
+          .innerJoin(familyCase, and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, plan.caseId)))
           .where(and(eq(plan.authorityId, authorityId), eq(plan.status, 'agreed'), isNull(plan.signedOffBy), ...where))
         const closures = await tx
-          .select({ caseId: closure.caseId, at: closure.proposedAt, by: closure.proposedBy })
+          .select({ row: familyCase, at: closure.proposedAt, by: closure.proposedBy })
           .from(closure)
           .innerJoin(familyCase, and(eq(familyCase.authorityId, authorityId), eq(familyCase.id, closure.caseId)))
           .where(and(eq(closure.authorityId, authorityId), eq(closure.status, 'proposed'), ...where))
-        const caseIds = [...new Set([...plans, ...closures].map((r) => r.caseId))]
-        const rows = caseIds.length
-          ? await tx
-              .select()
-              .from(familyCase)
-              .where(and(eq(familyCase.authorityId, authorityId), inArray(familyCase.id, caseIds)))
-          : []
-        const byCase = new Map((await summaries(tx, authorityId, rows)).map((c) => [c.row.id, c]))
+        const rows = new Map([...plans, ...closures].map(({ row }) => [row.id, row]))
+        const byCase = new Map((await summaries(tx, authorityId, [...rows.values()])).map((c) => [c.row.id, c]))
         const who = await casework.userNames(
           tx,
           authorityId,
@@ -702,26 +695,26 @@ export function createCaseService(
         )
         const items: { summary: CaseSummary; what: string; since: IsoDate; by: string; href: string }[] = []
         for (const p of plans) {
-          const summary = byCase.get(p.caseId)
-          if (!summary || !p.on) continue
-          const name = p.kind === 'crisis' ? PLAN_KINDS.crisis : summary.programme.plan.name
+          const summary = byCase.get(p.row.id)
+          if (!summary || !p.on || !isPlanKind(p.kind)) continue
+          const name = planName(summary.programme, p.kind)
           items.push({
             summary,
             what: p.edition > 1 ? `${name}, edition ${p.edition}` : name,
             since: p.on as IsoDate,
             by: (p.by && who.get(p.by)) || 'Unknown user',
-            href: `/cases/${p.caseId}/plan/${p.id}`,
+            href: `/cases/${p.row.id}/plan/${p.id}`,
           })
         }
         for (const c of closures) {
-          const summary = byCase.get(c.caseId)
+          const summary = byCase.get(c.row.id)
           if (!summary) continue
           items.push({
             summary,
             what: 'Closure',
             since: londonDate(c.at),
             by: who.get(c.by) ?? 'Unknown user',
-            href: `/cases/${c.caseId}/closure`,
+            href: `/cases/${c.row.id}/closure`,
           })
         }
         items.sort(

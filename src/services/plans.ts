@@ -13,12 +13,12 @@ import {
   type FamilyCopy,
   familyCopy,
   isPlanKind,
-  PLAN_KINDS,
   type PlanActionContent,
   type PlanContent,
   type PlanGoalContent,
   type PlanKind,
   type PlanStatus,
+  planName,
 } from '../domain/plans.ts'
 import type { Programme } from '../domain/programme/schema.ts'
 import { HEADLINE_OUTCOMES } from '../domain/programme/vocabulary.ts'
@@ -301,8 +301,6 @@ export function createPlanService(
     }
   }
 
-  const nameOf = (programme: Programme, kind: PlanKind) => (kind === 'crisis' ? PLAN_KINDS.crisis : programme.plan.name)
-
   /** The case, if it can still be changed. */
   async function openCase(tx: Tx, ctx: RequestContext, caseId: string): Promise<CaseRow> {
     const row = await casework.load(tx, ctx, caseId, { lock: true })
@@ -393,7 +391,7 @@ export function createPlanService(
       id: p.id,
       caseId: p.caseId,
       kind: p.kind as PlanKind,
-      name: nameOf(programme, p.kind as PlanKind),
+      name: planName(programme, p.kind as PlanKind),
       edition: p.edition,
       status: p.status as PlanStatus,
       previousId: p.previousId,
@@ -579,7 +577,7 @@ export function createPlanService(
         .map((r) => ({
           id: r.id,
           kind,
-          name: nameOf(programme, kind),
+          name: planName(programme, kind),
           edition: r.edition,
           status: 'superseded' as const,
           agreedOn: r.agreedOn,
@@ -662,7 +660,7 @@ export function createPlanService(
         return rows.map((r) => ({
           id: r.id,
           kind: r.kind as PlanKind,
-          name: nameOf(programme, r.kind as PlanKind),
+          name: planName(programme, r.kind as PlanKind),
           edition: r.edition,
           status: r.status as PlanStatus,
           agreedOn: r.agreedOn,
@@ -701,7 +699,7 @@ export function createPlanService(
         await casework.audit(tx, ctx, caseId, 'view', 'plan', planId, { page: 'family-copy', kind: p.kind })
         return familyCopy(
           { ...contentOf(p, goals, actions), status: p.status, agreedOn: p.agreedOn, agreedWith: p.agreedWith },
-          { planName: nameOf(programme, p.kind as PlanKind), familyName: row.familyName ?? '' },
+          { planName: planName(programme, p.kind as PlanKind), familyName: row.familyName ?? '' },
           programme.support,
         )
       })
@@ -719,7 +717,7 @@ export function createPlanService(
         }
         if ((await editionsOf(tx, authorityId, caseId, kind)).length > 0) {
           throw new InvalidInputError({
-            kind: `This case already has a ${nameOf(programme, kind)}: change that one instead`,
+            kind: `This case already has a ${planName(programme, kind)}: change that one instead`,
           })
         }
         const id = randomUUID()
@@ -962,7 +960,7 @@ export function createPlanService(
         }
         await casework.chronicle(tx, ctx, caseId, {
           occurredOn: input.agreedOn,
-          headline: `${nameOf(programme, kind)} agreed${p.edition > 1 ? ` (edition ${p.edition})` : ''}`,
+          headline: `${planName(programme, kind)} agreed${p.edition > 1 ? ` (edition ${p.edition})` : ''}`,
           category: 'plan',
           origin: 'hearth',
           originType: 'plan',
